@@ -1,0 +1,84 @@
+"""The ``iness`` command: fetch, build, report, run."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from .errors import InessError
+
+DESCRIPTION = """\
+iness: the DSI4EU survey, cleaned, analysed and reported.
+
+commands:
+  fetch    download the five DSI4EU files into data/raw/dsi4eu/ (hash-checked;
+           set INESS_DATA_MIRROR to a local folder or URL to use a mirror)
+  build    clean the raw files into validated tables in data/processed/dsi4eu/
+           and print the cleaning ledger and the taxonomy coverage
+  report   execute every notebook and write HTML pages and figures to reports/
+  run      fetch, build and report, in that order
+"""
+
+
+def command_fetch(args) -> None:
+    from . import fetch
+    import logging
+    logging.getLogger("pooch").setLevel(logging.WARNING)
+    for outcome in fetch.fetch_all():
+        print(f"{outcome.action:>10}  {outcome.name}")
+
+
+def command_build(args) -> None:
+    from .build import build_and_print
+    build_and_print()
+
+
+def command_report(args) -> None:
+    from .report import write_report
+    write_report(notebooks=args.notebook or None)
+
+
+def command_run(args) -> None:
+    for step in (command_fetch, command_build, command_report):
+        started = time.perf_counter()
+        step(args)
+        print(f"[{step.__name__.removeprefix('command_')} done in "
+              f"{time.perf_counter() - started:.1f} s]")
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(
+        prog="iness", description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    main_parser.add_argument("--debug", action="store_true",
+                             help="show the full traceback on error")
+    commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("fetch", help="download the raw DSI4EU files (hash-checked)"
+                        ).set_defaults(handler=command_fetch)
+    commands.add_parser("build", help="clean raw files into data/processed/"
+                        ).set_defaults(handler=command_build)
+    for name, handler, text in (("report", command_report, "execute notebooks, write reports/"),
+                                ("run", command_run, "fetch, build and report")):
+        sub = commands.add_parser(name, help=text)
+        sub.add_argument("--notebook", action="append",
+                         help="only this notebook (file name; repeatable)")
+        sub.set_defaults(handler=handler)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except (InessError, OSError, KeyError, ValueError) as error:
+        if args.debug:
+            raise
+        message = " ".join(str(error).split())
+        print(f"iness {args.command}: error: {type(error).__name__}: {message}",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
