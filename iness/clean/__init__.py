@@ -1,0 +1,1 @@
+"""Cleaning steps: small pure functions from raw strings to canonical values."""

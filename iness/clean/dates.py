@@ -1,0 +1,53 @@
+"""Dates with their precision; the 1970-01-01 placeholder is missing."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+EPOCH_PLACEHOLDER = "1970-01-01"
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value: str | None, *, day_always_first: bool = False
+               ) -> tuple[pd.Timestamp | None, str]:
+    """(date, precision) of a date cell. Precision is day, month (M/D/YYYY whose
+    day is a filler 1), year (ISO dates on 1 January: year-only input padded,
+    a guess recorded in the precision), missing, placeholder or unparsed.
+
+    >>> parse_date("12/1/2015", day_always_first=True)
+    (Timestamp('2015-12-01 00:00:00'), 'month')
+    >>> parse_date("1970-01-01")
+    (None, 'placeholder')
+    >>> parse_date("2014-01-01")
+    (Timestamp('2014-01-01 00:00:00'), 'year')
+    """
+    if value is None or not str(value).strip():
+        return None, "missing"
+    text = str(value).strip()
+    if text.startswith(EPOCH_PLACEHOLDER):
+        return None, "placeholder"
+    iso = _ISO.match(text)
+    us = _US.match(text)
+    try:
+        if iso:
+            year, month, day = map(int, iso.groups())
+            precision = "year" if (month, day) == (1, 1) else "day"
+            return pd.Timestamp(year=year, month=month, day=day), precision
+        if us:
+            month, day, year = map(int, us.groups())
+            precision = "month" if day_always_first and day == 1 else "day"
+            return pd.Timestamp(year=year, month=month, day=day), precision
+    except ValueError:
+        pass
+    return None, "unparsed"
+
+
+def date_columns(values: pd.Series, prefix: str, *, day_always_first: bool = False
+                 ) -> pd.DataFrame:
+    pairs = [parse_date(value, day_always_first=day_always_first) for value in values]
+    return pd.DataFrame({
+        prefix: pd.to_datetime(pd.Series([pair[0] for pair in pairs], index=values.index,
+                                          dtype=object)),
+        f"{prefix}_precision": [pair[1] for pair in pairs]}, index=values.index)

@@ -1,0 +1,120 @@
+"""Countries as ISO 3166-1 alpha-2, and coordinates checked against them."""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from ..paths import PACKAGE_DATA
+from .text import normalise_key
+
+#: coordinate flags, in the order they are tested
+COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
+
+
+@lru_cache(maxsize=None)
+def country_index() -> dict[str, str]:
+    """Normalised country name -> alpha-2, from pycountry plus our aliases."""
+    index: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                index[normalise_key(name)] = country.alpha_2
+        index[country.alpha_3.lower()] = country.alpha_2
+    with open(PACKAGE_DATA / "vocab" / "country_aliases.csv", newline="",
+              encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            index[normalise_key(row["alias"])] = row["country_code"]
+    return index
+
+
+def country_code(name: str | None) -> str | None:
+    """ISO alpha-2 code of a country name (short, official, inverted, local or
+    UK-nation name, or alpha-3); ``None`` when unknown.
+
+    >>> [country_code(n) for n in ("Korea, Republic of", "Wales", "Deutschland", "Atlantis")]
+    ['KR', 'GB', 'DE', None]
+    """
+    if not name:
+        return None
+    key = normalise_key(name)
+    if len(key) < 3:  # two letters are US states or provinces as often as countries
+        return None
+    return country_index().get(key)
+
+
+def country_name(code: str | None) -> str | None:
+    if not code:
+        return None
+    if code == "XK":
+        return "Kosovo"
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else None)
+
+
+def resolve_countries(country: pd.Series, region: pd.Series) -> pd.DataFrame:
+    """Country code from the country field, falling back on a country name in the
+    region field; ``country_flag`` says which, or that they disagree."""
+    from_country = country.map(country_code)
+    from_region = region.map(country_code)
+    flag = np.select(
+        [from_country.notna() & from_region.notna() & (from_country != from_region),
+         from_country.notna(),
+         from_region.notna(),
+         country.notna()],
+        ["region_disagrees", "ok", "from_region", "unknown_name"], default="missing")
+    code = from_country.where(from_country.notna(), from_region)
+    return pd.DataFrame({"country_code": code, "country_flag": flag}, index=country.index)
+
+
+def parse_coordinate(value) -> float:
+    """A coordinate cell as a float (NaN when blank or not a number)."""
+    if value is None:
+        return np.nan
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return np.nan
+
+
+def nearest_country(latitude: pd.Series, longitude: pd.Series) -> pd.Series:
+    """Country of the nearest populated place (GeoNames, via reverse_geocode)."""
+    import reverse_geocode
+    result = pd.Series(None, index=latitude.index, dtype=object)
+    usable = latitude.notna() & longitude.notna()
+    if usable.any():
+        points = np.column_stack([latitude[usable], longitude[usable]])
+        places = reverse_geocode.search(points)
+        result[usable] = [place["country_code"] for place in places]
+    return result
+
+
+def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
+                      country: pd.Series) -> pd.DataFrame:
+    """Parse coordinates and flag each pair: missing, not numeric, out of range,
+    (0, 0), or nearer to a place in another country than the one stated.
+
+    Invalid pairs (not numeric, out of range, zero) are set to NaN; a point
+    outside its country keeps its value and its flag, since either the pin or the
+    country may be the wrong one.
+    """
+    latitude = latitude_raw.map(parse_coordinate)
+    longitude = longitude_raw.map(parse_coordinate)
+    blank = latitude_raw.map(lambda v: v is None or str(v).strip() == "") | \
+        longitude_raw.map(lambda v: v is None or str(v).strip() == "")
+    not_numeric = ~blank & (latitude.isna() | longitude.isna())
+    out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))
+    zero = ~blank & (latitude == 0) & (longitude == 0)
+    valid = ~(blank | not_numeric | out_of_range | zero)
+    nearest = nearest_country(latitude.where(valid), longitude.where(valid))
+    outside = valid & country.notna() & nearest.notna() & (nearest != country)
+    flag = np.select([blank, not_numeric, out_of_range, zero, outside],
+                     ["missing", "not_numeric", "out_of_range", "zero", "outside_country"],
+                     default="ok")
+    return pd.DataFrame({
+        "latitude": latitude.where(valid), "longitude": longitude.where(valid),
+        "coord_flag": flag, "nearest_country_code": nearest}, index=latitude_raw.index)

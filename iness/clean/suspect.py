@@ -1,0 +1,165 @@
+"""Spam, test and keyboard-mash records, flagged with a reason (never dropped)."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+
+import pandas as pd
+
+from .text import normalise_key
+
+#: whole names that are placeholders typed while testing the site
+PLACEHOLDER_NAMES = frozenset({
+    "test", "testing", "test project", "test organisation", "xxx", "xx", "x", "a", "adf",
+    "bleh", "bob", "none", "country", "asdf", "qwerty", "ffewfw", "foo", "bar", "name",
+    "my project", "project", "organisation", "organization", "n a", "na", "off",
+})
+
+#: keyword patterns on the name, website and free tags, with their reason
+SPAM_PATTERNS = (
+    ("essay_mill", r"\bessays?\b|essay4|2essays|\bassignments? help|writing services?|"
+                   r"\bwriters? den\b|dissertation|term papers?|homework help|"
+                   r"nursing online tools|online education merge|\btal co\b"),
+    ("seo_or_commercial_spam", r"\bseo\b|geometry ?dash|happy ?wheels|sniper games?|"
+                               r"dark ?spots|dermatology|\btaxi\b|\bcab service|casino|"
+                               r"\bloans?\b.*\bcheap|viagra|replica watches|\bctp\b|"
+                               r"weight loss|skin care"),
+)
+
+#: patterns strong enough to be trusted inside a long description too
+#: ('taxi' or 'skin care' in a description is ordinary prose, 'essay writing service' is not)
+DESCRIPTION_PATTERNS = (
+    ("essay_mill", r"essay writing|writing service|assignment help|assignment writing|"
+                   r"dissertation writing|homework help"),
+    ("seo_or_commercial_spam", r"\bseo\b"),
+)
+
+_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _english_bigrams() -> dict[str, float]:
+    """Log-probabilities of letter bigrams, trained on the package's own labels
+    and a short English sample (no data file needed, so it is deterministic)."""
+    from .vocab import facet_labels
+    corpus = " ".join(facet_labels()["label_en"]).lower() + " " + _ENGLISH_SAMPLE
+    counts = Counter()
+    for word in _WORD.findall(corpus):
+        padded = f"^{word}$"
+        counts.update(padded[i:i + 2] for i in range(len(padded) - 1))
+    total = sum(counts.values())
+    return {pair: math.log(count / total) for pair, count in counts.items()}
+
+
+_ENGLISH_SAMPLE = """
+the digital social innovation platform connects citizens communities and organisations
+across europe to share knowledge open data and tools for health education democracy
+energy environment culture work employment neighbourhood science finance economy we build
+networks of makers hackers researchers volunteers foundations charities social enterprises
+and public bodies our mission is to support people with technology for social good through
+crowdfunding crowdsourcing mapping learning events workshops and collaboration between
+cities regions universities schools hospitals museums libraries cooperatives and startups
+information transparency accountability participation inclusion refugees migrants women
+youth elderly disability sustainability mobility food water housing design art music
+laboratory research innovation development management services network community project
+"""
+
+
+def bigram_score(name: str) -> float:
+    """Mean log-probability of the letter bigrams of a name (lower = less word-like)."""
+    table = _english_bigrams()
+    floor = min(table.values()) - 2.0
+    words = _WORD.findall(name.lower())
+    pairs = [f"^{w}$"[i:i + 2] for w in words for i in range(len(w) + 1)]
+    if not pairs:
+        return floor
+    return sum(table.get(pair, floor) for pair in pairs) / len(pairs)
+
+
+#: mean bigram log-probability under which a one-word name reads as a keyboard mash
+MASH_THRESHOLD = -7.6
+_VOWELS = set("aeiouy")
+
+
+def _reads_unlike_words(text: str) -> bool:
+    letters = [char for char in text.lower() if char.isalpha()]
+    if len(letters) < 5:
+        return False
+    vowel_share = sum(char in _VOWELS for char in letters) / len(letters)
+    return vowel_share < 0.4 and bigram_score(text) < MASH_THRESHOLD
+
+
+def is_keyboard_mash(name: str | None, companions: tuple = ()) -> bool:
+    """A one-word name of 5+ characters that repeats few characters, or that is
+    all lower or all upper case and reads unlike any word (few vowels, rare
+    letter pairs). Brand capitalisation (``voXup``, ``Piqniq``) is left alone, and
+    a short all-caps name (an acronym?) counts only when another field of the
+    record (``companions``: street, city...) is gibberish too.
+
+    >>> [is_keyboard_mash(n) for n in ("qdsfds", "r2t2t2t2t2", "kznaxaonozc", "NJZPVEPZN")]
+    [True, True, True, True]
+    >>> [is_keyboard_mash(n) for n in ("Goteo", "ESSRG", "ekovizija", "UKFast", "ncdlinks")]
+    [False, False, False, False, False]
+    >>> is_keyboard_mash("JBQAM", companions=("Kurfurstenstr. 141", "v zjdkOVZ"))
+    True
+    """
+    if not name or " " in name.strip():
+        return False
+    compact = name.strip()
+    if len(compact) < 5 or not compact.isalnum():
+        return False
+    if len(set(compact.lower())) / len(compact) <= 0.4:
+        return True
+    if not (compact.islower() or compact.isupper()):
+        return False
+    if not _reads_unlike_words(compact):
+        return False
+    if compact.isupper() and len(compact) <= 6:
+        return any(_reads_unlike_words(str(text)) for text in companions if text)
+    return True
+
+
+def _first_hit(patterns, texts) -> str | None:
+    haystack = " ".join(str(text).lower() for text in texts if text)
+    haystack += " " + " ".join(normalise_key(text) for text in texts if text)
+    for reason, pattern in patterns:
+        if re.search(pattern, haystack):
+            return reason
+    return None
+
+
+def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (),
+                   companions: tuple = ()) -> str | None:
+    """Why a record looks like spam or a test entry, or ``None``. ``labels`` are
+    short fields (website, free tags); ``descriptions`` long free text.
+
+    >>> suspect_reason("Buy2essays.com")
+    'essay_mill'
+    >>> suspect_reason("bleh"), suspect_reason("Open Food Facts")
+    ('test_or_placeholder', None)
+    >>> suspect_reason("BeWelcome", descriptions=("instead of trying to find a taxi",))
+    """
+    key = normalise_key(name)
+    if not key:
+        return "empty_name"
+    if key in PLACEHOLDER_NAMES:
+        return "test_or_placeholder"
+    if is_keyboard_mash(name, companions):
+        return "keyboard_mash"
+    return (_first_hit(SPAM_PATTERNS, (name, *labels))
+            or _first_hit(DESCRIPTION_PATTERNS, descriptions))
+
+
+def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
+                  descriptions: list[pd.Series] = (),
+                  companions: list[pd.Series] = ()) -> pd.DataFrame:
+    """``is_suspect`` and ``suspect_reason`` for each record."""
+    def rows(columns):
+        return zip(*columns) if len(columns) else [()] * len(names)
+    reasons = [suspect_reason(name, tuple(label), tuple(text), tuple(companion))
+               for name, label, text, companion in
+               zip(names, rows(labels), rows(descriptions), rows(companions))]
+    reason = pd.Series(reasons, index=names.index, dtype=object)
+    return pd.DataFrame({"is_suspect": reason.notna(), "suspect_reason": reason})

@@ -1,0 +1,116 @@
+"""Text normalisation shared by every cleaning step."""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import pandas as pd
+
+_SPACE_RUN = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def collapse_spaces(value: str | None) -> str | None:
+    """Trim and collapse runs of whitespace (line breaks included) to one space.
+
+    >>> collapse_spaces("  ICS Dr.  G.  Roscher  GmbH ")
+    'ICS Dr. G. Roscher GmbH'
+    """
+    if value is None:
+        return None
+    return _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", value)).strip()
+
+
+def fold_ascii(value: str) -> str:
+    """Drop accents: NFKD, then remove combining marks (``é`` -> ``e``; ``ł`` stays)."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def normalise_key(value: str | None) -> str:
+    """The matching key of a label: ASCII-folded, lower case, ``&`` as ``and``,
+    punctuation as space, spaces collapsed.
+
+    >>> normalise_key("p2p   distributed exchange networks")
+    'p2p distributed exchange networks'
+    >>> normalise_key("Crowdsourcing, crowdmapping & crowdfunding")
+    'crowdsourcing crowdmapping and crowdfunding'
+    """
+    if value is None:
+        return ""
+    folded = fold_ascii(value).lower().replace("&", " and ").replace("ł", "l")
+    return _NON_ALNUM.sub(" ", folded).strip()
+
+
+def compact_key(value: str | None) -> str:
+    """A name key with every non-alphanumeric character removed (for duplicates).
+
+    >>> compact_key("OpenData Manchester") == compact_key("Open Data Manchester")
+    True
+    """
+    return normalise_key(value).replace(" ", "")
+
+
+def blank_to_none(value):
+    """Empty or whitespace-only strings (and JSON nulls) become ``None``."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    value = str(value)
+    return value if value.strip() else None
+
+
+def clean_text_series(values: pd.Series) -> pd.Series:
+    """Collapse whitespace in every cell; blanks become missing."""
+    return values.map(lambda value: collapse_spaces(blank_to_none(value)))
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
+              "blockquote", "tr", "table"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str | None:
+    """HTML (2017 descriptions) to plain text: tags dropped, entities decoded,
+    paragraphs kept as line breaks, spaces collapsed within lines.
+
+    >>> html_to_text("<p>Caf&eacute;&nbsp;<b>open</b></p><p>data</p>")
+    'Café open\\ndata'
+    """
+    value = blank_to_none(value)
+    if value is None:
+        return None
+    parser = _TextExtractor()
+    parser.feed(value)
+    parser.close()
+    text = html.unescape("".join(parser.parts)).replace("\xa0", " ")
+    lines = [collapse_spaces(line) for line in text.splitlines()]
+    joined = "\n".join(line for line in lines if line)
+    return joined or None
+
+
+def split_multi(value: str | None, separator: str = ",") -> list[str]:
+    """Split a 2016 multi-valued cell into its atoms (trimmed, blanks dropped).
+
+    >>> split_multi("open data, open networks,  ")
+    ['open data', 'open networks']
+    """
+    if value is None:
+        return []
+    return [part.strip() for part in str(value).split(separator) if part.strip()]

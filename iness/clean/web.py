@@ -1,0 +1,35 @@
+"""Websites reduced to their domain; fragments flagged."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+_DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
+
+
+def website_domain(value: str | None) -> tuple[str | None, str]:
+    """(domain, flag) of a website cell; flag is ok, missing or fragment.
+
+    >>> website_domain("WWW.TRIBUINNOVACION.COM/es/index.php")
+    ('tribuinnovacion.com', 'ok')
+    >>> website_domain("http:// www.provenance.org")
+    ('provenance.org', 'ok')
+    >>> website_domain("index.php")
+    (None, 'fragment')
+    """
+    if value is None or not str(value).strip():
+        return None, "missing"
+    text = re.sub(r"\s+", "", str(value)).lower()
+    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
+    host = re.split(r"[/?#]", text, maxsplit=1)[0].split("@")[-1].split(":")[0]
+    host = host.removeprefix("www.").strip(".")
+    if _DOMAIN.match(host) and not re.search(r"\.(php|html?|aspx?|jsp)$", host):
+        return host, "ok"
+    return None, "fragment"
+
+
+def website_columns(values: pd.Series) -> pd.DataFrame:
+    pairs = values.map(website_domain)
+    return pd.DataFrame({"website_domain": pairs.str[0], "website_flag": pairs.str[1]},
+                        index=values.index)
