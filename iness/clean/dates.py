@@ -5,6 +5,8 @@ import re
 
 import pandas as pd
 
+from .text import is_missing
+
 EPOCH_PLACEHOLDER = "1970-01-01"
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 _US = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
@@ -23,7 +25,7 @@ def parse_date(value: str | None, *, day_always_first: bool = False
     >>> parse_date("2014-01-01")
     (Timestamp('2014-01-01 00:00:00'), 'year')
     """
-    if value is None or not str(value).strip():
+    if is_missing(value):
         return None, "missing"
     text = str(value).strip()
     if text.startswith(EPOCH_PLACEHOLDER):

@@ -9,7 +9,7 @@ import pandas as pd
 import pycountry
 
 from ..paths import PACKAGE_DATA
-from .text import normalise_key
+from .text import is_missing, normalise_key
 
 #: coordinate flags, in the order they are tested
 COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
@@ -32,17 +32,17 @@ def country_index() -> dict[str, str]:
     return index
 
 
-def country_code(name: str | None) -> str | None:
+def country_code(name: str | None, *, allow_alpha3: bool = True) -> str | None:
     """ISO alpha-2 code of a country name (short, official, inverted, local or
     UK-nation name, or alpha-3); ``None`` when unknown.
 
     >>> [country_code(n) for n in ("Korea, Republic of", "Wales", "Deutschland", "Atlantis")]
     ['KR', 'GB', 'DE', None]
     """
-    if not name:
-        return None
     key = normalise_key(name)
     if len(key) < 3:  # two letters are US states or provinces as often as countries
+        return None
+    if len(key) == 3 and not allow_alpha3:
         return None
     return country_index().get(key)
 
@@ -60,7 +60,8 @@ def resolve_countries(country: pd.Series, region: pd.Series) -> pd.DataFrame:
     """Country code from the country field, falling back on a country name in the
     region field; ``country_flag`` says which, or that they disagree."""
     from_country = country.map(country_code)
-    from_region = region.map(country_code)
+    # a region cell holds a country only when it spells a country name out
+    from_region = region.map(lambda value: country_code(value, allow_alpha3=False))
     flag = np.select(
         [from_country.notna() & from_region.notna() & (from_country != from_region),
          from_country.notna(),
@@ -73,7 +74,7 @@ def resolve_countries(country: pd.Series, region: pd.Series) -> pd.DataFrame:
 
 def parse_coordinate(value) -> float:
     """A coordinate cell as a float (NaN when blank or not a number)."""
-    if value is None:
+    if is_missing(value):
         return np.nan
     try:
         return float(str(value).strip())
@@ -81,22 +82,35 @@ def parse_coordinate(value) -> float:
         return np.nan
 
 
-def nearest_country(latitude: pd.Series, longitude: pd.Series) -> pd.Series:
-    """Country of the nearest populated place (GeoNames, via reverse_geocode)."""
+#: a point is "outside its country" when none of this many nearest populated
+#: places lies in the stated country (1 would flag Rome against the Vatican and
+#: Esch-sur-Alzette against France)
+NEIGHBOURS = 10
+
+
+def nearby_countries(latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
+    """For each point, the country of the nearest populated place and the set of
+    countries among its :data:`NEIGHBOURS` nearest places (GeoNames cities shipped
+    with reverse_geocode; points must be valid)."""
     import reverse_geocode
-    result = pd.Series(None, index=latitude.index, dtype=object)
-    usable = latitude.notna() & longitude.notna()
-    if usable.any():
-        points = np.column_stack([latitude[usable], longitude[usable]])
-        places = reverse_geocode.search(points)
-        result[usable] = [place["country_code"] for place in places]
-    return result
+    geocoder = reverse_geocode.GeocodeData()
+    # reverse_geocode answers only the single nearest place; its KD-tree and
+    # locations (``_tree``, ``_locations``) give the k nearest.
+    points = np.column_stack([latitude.to_numpy(), longitude.to_numpy()])
+    nearest = pd.Series(None, index=latitude.index, dtype=object)
+    around = pd.Series([frozenset()] * len(latitude), index=latitude.index, dtype=object)
+    if len(points):
+        _, indices = geocoder._tree.query(points, k=NEIGHBOURS)
+        codes = [[geocoder._locations[i]["country_code"] for i in row] for row in indices]
+        nearest[:] = [row[0] for row in codes]
+        around[:] = [frozenset(row) for row in codes]
+    return pd.DataFrame({"nearest_country_code": nearest, "nearby": around})
 
 
 def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
                       country: pd.Series) -> pd.DataFrame:
     """Parse coordinates and flag each pair: missing, not numeric, out of range,
-    (0, 0), or nearer to a place in another country than the one stated.
+    (0, 0), or with no place of the stated country among its nearest places.
 
     Invalid pairs (not numeric, out of range, zero) are set to NaN; a point
     outside its country keeps its value and its flag, since either the pin or the
@@ -104,14 +118,18 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     """
     latitude = latitude_raw.map(parse_coordinate)
     longitude = longitude_raw.map(parse_coordinate)
-    blank = latitude_raw.map(lambda v: v is None or str(v).strip() == "") | \
-        longitude_raw.map(lambda v: v is None or str(v).strip() == "")
+    blank = latitude_raw.map(is_missing) | longitude_raw.map(is_missing)
     not_numeric = ~blank & (latitude.isna() | longitude.isna())
     out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))
     zero = ~blank & (latitude == 0) & (longitude == 0)
     valid = ~(blank | not_numeric | out_of_range | zero)
-    nearest = nearest_country(latitude.where(valid), longitude.where(valid))
-    outside = valid & country.notna() & nearest.notna() & (nearest != country)
+    near = nearby_countries(latitude[valid], longitude[valid]).reindex(latitude.index)
+    nearest = near["nearest_country_code"]
+    stated = country.reindex(latitude.index)
+    outside = pd.Series([
+        bool(ok) and isinstance(code, str) and isinstance(places, frozenset)
+        and code not in places
+        for ok, code, places in zip(valid, stated, near["nearby"])], index=latitude.index)
     flag = np.select([blank, not_numeric, out_of_range, zero, outside],
                      ["missing", "not_numeric", "out_of_range", "zero", "outside_country"],
                      default="ok")

@@ -12,13 +12,22 @@ _SPACE_RUN = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+def is_missing(value) -> bool:
+    """True for None, NaN/NA and empty or whitespace-only strings."""
+    if value is None or value is pd.NA:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return isinstance(value, str) and not value.strip()
+
+
 def collapse_spaces(value: str | None) -> str | None:
     """Trim and collapse runs of whitespace (line breaks included) to one space.
 
     >>> collapse_spaces("  ICS Dr.  G.  Roscher  GmbH ")
     'ICS Dr. G. Roscher GmbH'
     """
-    if value is None:
+    if is_missing(value):
         return None
     return _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", value)).strip()
 
@@ -38,7 +47,7 @@ def normalise_key(value: str | None) -> str:
     >>> normalise_key("Crowdsourcing, crowdmapping & crowdfunding")
     'crowdsourcing crowdmapping and crowdfunding'
     """
-    if value is None:
+    if is_missing(value):
         return ""
     folded = fold_ascii(value).lower().replace("&", " and ").replace("ł", "l")
     return _NON_ALNUM.sub(" ", folded).strip()
@@ -55,15 +64,13 @@ def compact_key(value: str | None) -> str:
 
 def blank_to_none(value):
     """Empty or whitespace-only strings (and JSON nulls) become ``None``."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    value = str(value)
-    return value if value.strip() else None
+    return None if is_missing(value) else str(value)
 
 
 def clean_text_series(values: pd.Series) -> pd.Series:
     """Collapse whitespace in every cell; blanks become missing."""
-    return values.map(lambda value: collapse_spaces(blank_to_none(value)))
+    cleaned = [collapse_spaces(value) for value in values]
+    return pd.Series(cleaned, index=values.index, dtype=object)
 
 
 class _TextExtractor(HTMLParser):
@@ -111,6 +118,6 @@ def split_multi(value: str | None, separator: str = ",") -> list[str]:
     >>> split_multi("open data, open networks,  ")
     ['open data', 'open networks']
     """
-    if value is None:
+    if is_missing(value):
         return []
     return [part.strip() for part in str(value).split(separator) if part.strip()]

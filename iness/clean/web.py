@@ -5,6 +5,8 @@ import re
 
 import pandas as pd
 
+from .text import is_missing
+
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
 
 
@@ -18,7 +20,7 @@ def website_domain(value: str | None) -> tuple[str | None, str]:
     >>> website_domain("index.php")
     (None, 'fragment')
     """
-    if value is None or not str(value).strip():
+    if is_missing(value):
         return None, "missing"
     text = re.sub(r"\s+", "", str(value)).lower()
     text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)

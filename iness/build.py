@@ -1,0 +1,137 @@
+"""``iness build``: raw files -> validated tables in ``data/processed/dsi4eu/``."""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from . import raw
+from .clean.assemble import TABLE_NAMES, clean_all
+from .errors import ValidationError
+from .paths import processed_dir
+from .schemas import validate_tables
+
+#: characters that make a spreadsheet run a cell as a formula
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as formulas with a quote.
+
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", None]}))["a"].tolist()
+    ["'=1+1", 'ok', None]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda value: "'" + value if isinstance(value, str)
+                and value.startswith(FORMULA_PREFIXES) else value)
+    return out
+
+
+def check_ledger_complete(ledger: pd.DataFrame, row_counts: dict[str, int]) -> pd.DataFrame:
+    """Every raw record appears in the ledger exactly once as its file's entity
+    (organisation, project or, for the link file, link); raise otherwise."""
+    primary = {"wave2016/org-projects.csv": "link"}
+    problems = []
+    for name, count in row_counts.items():
+        entity_rows = ledger[(ledger["source_file"] == name)]
+        wanted = primary.get(name)
+        if wanted is None:
+            entity_rows = entity_rows[entity_rows["entity"] != "link"]
+        rows = entity_rows["source_row"]
+        missing = sorted(set(range(1, count + 1)) - set(rows))
+        repeated = sorted(rows[rows.duplicated()].unique())
+        if missing or repeated or len(rows) != count:
+            problems.append(f"{name}: {len(missing)} raw rows unaccounted for "
+                            f"(first {missing[:5]}), {len(repeated)} counted twice")
+    if problems:
+        raise ValidationError("the cleaning ledger does not account for every raw row: "
+                              + "; ".join(problems))
+    return ledger
+
+
+def ledger_summary(ledger: pd.DataFrame, row_counts: dict[str, int]) -> pd.DataFrame:
+    """Per raw file: rows in, kept, merged, set aside (and why)."""
+    records = ledger[(ledger["entity"] != "link")
+                     | (ledger["source_file"] == "wave2016/org-projects.csv")]
+    counts = records.pivot_table(index="source_file", columns="outcome", values="source_row",
+                                 aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=["kept", "merged", "set_aside"], fill_value=0)
+    counts.insert(0, "rows_in", pd.Series(row_counts))
+    return counts.astype(int)
+
+
+def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    frame.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
+    neutralise_formulas(frame).to_csv(folder / f"{name}.csv", index=False,
+                                      lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], target: Path) -> Path:
+    """Write every table as Parquet and CSV into ``target`` atomically: all files
+    go to a temporary sibling folder that replaces ``target`` only when complete."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    staging.chmod(0o755)
+    try:
+        for name, frame in tables.items():
+            _write_table(frame, staging, name)
+        previous = target.with_name(f".{target.name}-old")
+        if previous.exists():
+            shutil.rmtree(previous)
+        if target.exists():
+            os.replace(target, previous)
+        os.replace(staging, target)
+        if previous.exists():
+            shutil.rmtree(previous)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return target
+
+
+def read_all_raw() -> dict[str, pd.DataFrame]:
+    return {name: raw.read_raw(name) for name in raw.RAW_SPECS}
+
+
+def build(target: Path | None = None) -> dict:
+    """Read, clean, validate and write; return the tables and the ledger summary."""
+    frames = read_all_raw()
+    row_counts = {name: len(frame) for name, frame in frames.items()}
+    tables = clean_all(frames)
+    check_ledger_complete(tables["ledger"], row_counts)
+    validate_tables(tables)
+    write_tables({name: tables[name] for name in TABLE_NAMES}, target or processed_dir())
+    return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts)}
+
+
+def build_and_print() -> None:
+    started = time.perf_counter()
+    result = build()
+    tables, summary = result["tables"], result["summary"]
+    print("Cleaning ledger (raw rows per file):")
+    print(summary.to_string())
+    ledger = tables["ledger"]
+    reasons = (ledger[ledger["outcome"] != "kept"]
+               .groupby(["source_file", "outcome", "reason"]).size())
+    print("\nMerged and set aside, by reason:")
+    print(reasons.to_string())
+    suspects = ledger["reason"].dropna()
+    suspects = suspects[suspects.str.startswith("suspect: ")].str.removeprefix("suspect: ")
+    by_reason = ", ".join(f"{reason} {count}" for reason, count
+                          in suspects.value_counts().sort_index().items())
+    print(f"\nSuspect records kept but flagged: {len(suspects)} ({by_reason})")
+    try:
+        from .taxonomy import coverage_report
+    except ImportError:
+        coverage_report = None
+    if coverage_report is not None:
+        print("\n" + coverage_report(tables).text)
+    print(f"\nTables written to {processed_dir()} in {time.perf_counter() - started:.1f} s")

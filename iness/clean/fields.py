@@ -1,0 +1,84 @@
+"""Organisation type, size band and role vocabularies (package data)."""
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+
+import pandas as pd
+
+from ..paths import PACKAGE_DATA
+from .text import is_missing
+
+
+@lru_cache(maxsize=None)
+def org_type_table() -> pd.DataFrame:
+    return pd.read_csv(PACKAGE_DATA / "vocab" / "org_types.csv", dtype=str)
+
+
+@lru_cache(maxsize=None)
+def size_band_table() -> pd.DataFrame:
+    return pd.read_csv(PACKAGE_DATA / "vocab" / "size_bands.csv",
+                       dtype={"size_band": str, "raw": str, "rank": "int8",
+                              "lower": "Int32", "upper": "Int32"})
+
+
+@lru_cache(maxsize=None)
+def role_table() -> pd.DataFrame:
+    table = pd.read_csv(PACKAGE_DATA / "vocab" / "roles.csv", dtype=str)
+    return table.assign(is_funder=table["is_funder"] == "True")
+
+
+def org_type_dtype() -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(org_type_table()["org_type"].tolist())
+
+
+def size_band_dtype() -> pd.CategoricalDtype:
+    return pd.CategoricalDtype(size_band_table()["size_band"].tolist(), ordered=True)
+
+
+def org_type_of(raw: str | None) -> str | None:
+    """The org_type code of a 2016 slug or a 2017 label (``None`` if blank or unknown).
+
+    >>> org_type_of("grass-roots-organization-or-community-network")
+    'grassroots'
+    >>> org_type_of('{"id":2,"name":"For-profit business"}')
+    'business'
+    """
+    if is_missing(raw):
+        return None
+    text = str(raw).strip()
+    if text.startswith("{"):
+        text = (json.loads(text).get("name") or "").strip()
+    table = org_type_table()
+    for column in ("raw_2016", "raw_2017", "org_type"):
+        hit = table.loc[table[column].str.lower() == text.lower(), "org_type"]
+        if len(hit):
+            return hit.iloc[0]
+    return None
+
+
+def org_type_columns(values: pd.Series) -> pd.DataFrame:
+    """org_type (categorical of the five types) and org_type_flag (ok, missing, unknown)."""
+    distinct = {value: org_type_of(value) for value in values.dropna().unique()}
+    code = values.map(lambda value: distinct.get(value))
+    blank = values.map(lambda value: is_missing(value) or org_type_of(value) is None
+                       and '"name":""' in str(value).replace(" ", ""))
+    flag = pd.Series("ok", index=values.index).mask(blank, "missing")
+    flag = flag.mask(~blank & code.isna(), "unknown")
+    return pd.DataFrame({"org_type": code.astype(org_type_dtype()), "org_type_flag": flag})
+
+
+def size_columns(values: pd.Series) -> pd.DataFrame:
+    """Ordered size band with its rank and lower/upper bounds (upper missing for 1000+)."""
+    table = size_band_table().set_index("raw")
+    key = values.map(lambda value: None if is_missing(value) else str(value).strip().lower())
+    band = key.map(table["size_band"])
+    out = pd.DataFrame({"size_band": band.astype(size_band_dtype())}, index=values.index)
+    by_band = size_band_table().set_index("size_band")
+    out["size_rank"] = band.map(by_band["rank"]).astype("Int8")
+    out["size_lower"] = band.map(by_band["lower"]).astype("Int32")
+    out["size_upper"] = band.map(by_band["upper"]).astype("Int32")
+    blank = key.isna()
+    out["size_flag"] = pd.Series("ok", index=values.index).mask(blank, "missing").mask(
+        ~blank & band.isna(), "unknown")
+    return out

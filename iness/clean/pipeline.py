@@ -1,0 +1,241 @@
+"""From per-wave record frames to the canonical tables and the ledger.
+
+Steps, each a pure function: merge duplicate records, resolve and collapse
+links, canonicalise tags, match records across waves, and account for every
+raw row in the ledger.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .text import compact_key, normalise_key
+from .vocab import canonicalise_tags
+
+#: website hosts shared by unrelated organisations: never a reason to merge
+SHARED_HOSTS = frozenset({
+    "facebook.com", "twitter.com", "linkedin.com", "github.com", "github.io",
+    "google.com", "sites.google.com", "wordpress.com", "blogspot.com", "wix.com",
+    "youtube.com", "medium.com", "tumblr.com", "meetup.com", "instagram.com",
+    "eventbrite.com", "kickstarter.com", "indiegogo.com", "europa.eu", "ec.europa.eu",
+    "digitalsocial.eu", "nesta.org.uk", "bit.ly",
+})
+#: why a repeated link is merged: 2016 repeats rows, 2017 lists each link on both sides
+REPEATED_LINK_REASON = {2016: "repeated link (same organisation, project and role)",
+                        2017: "link listed again on its other side"}
+#: rapidfuzz ratio (0-100) for a fuzzy name match between waves
+WAVE_FUZZY_THRESHOLD = 90.0
+
+ENTITY_KEYS = {"organisation": ("org_id", "org_name"),
+               "project": ("project_id", "project_name")}
+
+
+def _merge_key_columns(frame: pd.DataFrame, name_column: str, use_website: bool
+                       ) -> list[pd.Series]:
+    keys = [frame[name_column].map(compact_key).rename("name")]
+    if use_website and "website_domain" in frame:
+        domain = frame["website_domain"].where(~frame["website_domain"].isin(SHARED_HOSTS))
+        keys.append(domain.rename("website"))
+    return keys
+
+
+def duplicate_groups(frame: pd.DataFrame, id_column: str, name_column: str,
+                     use_website: bool) -> pd.DataFrame:
+    """Which records are one entity: same compact name, or (organisations) same
+    website host. Returns id, canonical_id and merge_rule for every record that
+    joins another; the canonical record is the non-suspect one with the most
+    filled fields, then the first in the file.
+
+    Groups are closed transitively (A~B by name, B~C by website: one group);
+    suspect and genuine records are never grouped together.
+    """
+    ids = frame[id_column].tolist()
+    parent = {record_id: record_id for record_id in ids}
+
+    def find(record_id):
+        while parent[record_id] != record_id:
+            parent[record_id] = parent[parent[record_id]]
+            record_id = parent[record_id]
+        return record_id
+
+    rule_of: dict[str, str] = {}
+    for key in _merge_key_columns(frame, name_column, use_website):
+        usable = key.notna() & (key != "")
+        # a spam record never merges into a genuine one (nor the reverse), even
+        # when it borrowed the genuine record's website
+        grouping = [key[usable], frame.loc[usable, "is_suspect"]]
+        for _, members in frame.loc[usable, id_column].groupby(grouping):
+            members = members.tolist()
+            for other in members[1:]:
+                root_a, root_b = find(members[0]), find(other)
+                if root_a != root_b:
+                    parent[root_b] = root_a
+                rule_of.setdefault(other, f"same {key.name}")
+                rule_of.setdefault(members[0], f"same {key.name}")
+    group = pd.Series([find(record_id) for record_id in ids], index=frame.index)
+    sizes = group.map(group.value_counts())
+    in_group = frame[sizes > 1]
+    if in_group.empty:
+        return pd.DataFrame(columns=["id", "canonical_id", "merge_rule"])
+    ranked = in_group.assign(
+        _group=group[sizes > 1], _filled=in_group.notna().sum(axis=1),
+        _order=range(len(in_group))
+    ).sort_values(["_group", "is_suspect", "_filled", "_order"],
+                  ascending=[True, True, False, True])
+    canonical = ranked.groupby("_group")[id_column].transform("first")
+    return pd.DataFrame({"id": ranked[id_column], "canonical_id": canonical,
+                         "merge_rule": ranked[id_column].map(rule_of)}
+                        ).query("id != canonical_id").reset_index(drop=True)
+
+
+def merge_duplicates(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str
+                     ) -> pd.DataFrame:
+    """Keep canonical records only, filling their blanks from the records merged
+    into them (in file order)."""
+    if merges.empty:
+        return frame.copy()
+    merged_away = frame[id_column].isin(merges["id"])
+    kept = frame[~merged_away].set_index(id_column, drop=False)
+    donors = frame[merged_away].assign(
+        _into=frame.loc[merged_away, id_column].map(merges.set_index("id")["canonical_id"]))
+    for _, donor in donors.iterrows():
+        target = donor["_into"]
+        for column in kept.columns:
+            if column in (id_column, "source_file", "source_row"):
+                continue
+            if pd.isna(kept.at[target, column]) and not pd.isna(donor[column]):
+                kept.at[target, column] = donor[column]
+    return kept.reset_index(drop=True)
+
+
+def redirect(ids: pd.Series, merges: pd.DataFrame) -> pd.Series:
+    """Replace merged ids by their canonical id."""
+    if merges.empty:
+        return ids
+    mapping = merges.set_index("id")["canonical_id"]
+    return ids.map(lambda value: mapping.get(value, value))
+
+
+def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
+                  org_merges: pd.DataFrame, project_merges: pd.DataFrame,
+                  known_roles: set) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Links re-pointed at canonical ids, dangling ones set aside, repeats
+    collapsed. Returns (links, link ledger rows)."""
+    links = links.assign(org_id=redirect(links["org_id"], org_merges),
+                         project_id=redirect(links["project_id"], project_merges))
+    reason = pd.Series(None, index=links.index, dtype=object)
+    has_role = links["role"].notna()
+    reason[has_role & ~links["role"].isin(known_roles)] = "unknown role"
+    reason[reason.isna() & ~links["project_id"].isin(project_ids)] = \
+        "project id not in the project file"
+    reason[reason.isna() & ~links["org_id"].isin(org_ids)] = \
+        "organisation id not in the organisation file"
+    usable = links[reason.isna()]
+    key = ["wave", "org_id", "project_id", "role"]
+    first = usable.drop_duplicates(subset=key, keep="first")
+    repeated = usable[~usable.index.isin(first.index)]
+    first_label = first.set_index(key)["source_row"] if len(first) else None
+    merged_into = [f"{row.source_file}#{first_label.loc[tuple(getattr(row, k) for k in key)]}"
+                   if first_label is not None else None
+                   for row in repeated.itertuples()]
+    ledger = pd.concat([
+        pd.DataFrame({"source_file": first["source_file"], "source_row": first["source_row"],
+                      "outcome": "kept", "reason": None, "entity": "link",
+                      "entity_id": first["org_id"] + "|" + first["project_id"],
+                      "merged_into": None}),
+        pd.DataFrame({"source_file": repeated["source_file"],
+                      "source_row": repeated["source_row"], "outcome": "merged",
+                      "reason": repeated["wave"].map(REPEATED_LINK_REASON),
+                      "entity": "link",
+                      "entity_id": repeated["org_id"] + "|" + repeated["project_id"],
+                      "merged_into": merged_into}),
+        pd.DataFrame({"source_file": links.loc[reason.notna(), "source_file"],
+                      "source_row": links.loc[reason.notna(), "source_row"],
+                      "outcome": "set_aside", "reason": reason[reason.notna()],
+                      "entity": "link",
+                      "entity_id": links.loc[reason.notna(), "org_id"] + "|"
+                      + links.loc[reason.notna(), "project_id"],
+                      "merged_into": None}),
+    ], ignore_index=True)
+    return first[["project_id", "org_id", "wave", "role"]].reset_index(drop=True), ledger
+
+
+def entity_ledger(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str,
+                  entity: str) -> pd.DataFrame:
+    """One ledger row per raw record of an organisation or project file."""
+    merge_info = merges.set_index("id") if not merges.empty else None
+    rows = []
+    for record in frame[["source_file", "source_row", id_column, "is_suspect",
+                         "suspect_reason"]].itertuples(index=False):
+        record_id = getattr(record, id_column)
+        if merge_info is not None and record_id in merge_info.index:
+            info = merge_info.loc[record_id]
+            rows.append((record.source_file, record.source_row, "merged",
+                         f"duplicate: {info['merge_rule']}", entity, record_id,
+                         info["canonical_id"]))
+        else:
+            reason = f"suspect: {record.suspect_reason}" if record.is_suspect else None
+            rows.append((record.source_file, record.source_row, "kept", reason, entity,
+                         record_id, None))
+    return pd.DataFrame(rows, columns=["source_file", "source_row", "outcome", "reason",
+                                       "entity", "entity_id", "merged_into"])
+
+
+def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,
+               project_merges: pd.DataFrame) -> pd.DataFrame:
+    """Canonical long tags, on canonical ids, one row per (entity, id, facet, tag,
+    raw value)."""
+    tags = canonicalise_tags(raw_tags)
+    is_org = tags["entity"] == "organisation"
+    tags.loc[is_org, "entity_id"] = redirect(tags.loc[is_org, "entity_id"], org_merges)
+    tags.loc[~is_org, "entity_id"] = redirect(tags.loc[~is_org, "entity_id"], project_merges)
+    free = tags["facet"].isin(["free_tag", "network"])
+    tags.loc[free, "tag"] = tags.loc[free, "raw_value"].map(normalise_key)
+    tags.loc[free, "match_rule"] = "free"
+    columns = ["entity", "entity_id", "wave", "facet", "tag", "raw_value", "match_rule"]
+    return (tags[columns].drop_duplicates(subset=columns[:6])
+            .sort_values(columns[:6]).reset_index(drop=True))
+
+
+def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str) -> pd.DataFrame:
+    """Which 2016 record is which 2017 record: same compact name, else same
+    website host, else a fuzzy name (rapidfuzz ratio >= WAVE_FUZZY_THRESHOLD).
+    One-to-one: each record is matched at most once, exact rules first."""
+    id_column, name_column = ENTITY_KEYS[entity]
+    old_left = old[[id_column, name_column, "website_domain"]].copy()
+    new_left = new[[id_column, name_column, "website_domain"]].copy()
+    matches = []
+
+    def take(pairs: pd.DataFrame, rule: str, score) -> None:
+        nonlocal old_left, new_left
+        pairs = pairs.drop_duplicates(subset=f"{id_column}_2016").drop_duplicates(
+            subset=f"{id_column}_2017")
+        for row in pairs.itertuples(index=False):
+            matches.append((getattr(row, f"{id_column}_2016"),
+                            getattr(row, f"{id_column}_2017"), entity, rule,
+                            score(row) if callable(score) else score))
+        old_left = old_left[~old_left[id_column].isin(pairs[f"{id_column}_2016"])]
+        new_left = new_left[~new_left[id_column].isin(pairs[f"{id_column}_2017"])]
+
+    for rule, key in (("name", lambda f: f[name_column].map(compact_key)),
+                      ("website", lambda f: f["website_domain"].where(
+                          ~f["website_domain"].isin(SHARED_HOSTS)))):
+        left = old_left.assign(_key=key(old_left)).dropna(subset="_key")
+        right = new_left.assign(_key=key(new_left)).dropna(subset="_key")
+        left, right = left[left["_key"] != ""], right[right["_key"] != ""]
+        pairs = left.merge(right, on="_key", suffixes=("_2016", "_2017"))
+        take(pairs, rule, 100.0)
+    if len(old_left) and len(new_left):
+        choices = new_left[name_column].map(normalise_key).tolist()
+        found = []
+        for old_id, name in zip(old_left[id_column], old_left[name_column].map(normalise_key)):
+            if not name:
+                continue
+            best = process.extractOne(name, choices, scorer=fuzz.ratio,
+                                      score_cutoff=WAVE_FUZZY_THRESHOLD)
+            if best:
+                found.append((old_id, new_left[id_column].iloc[best[2]], round(best[1], 1)))
+        pairs = pd.DataFrame(found, columns=[f"{id_column}_2016", f"{id_column}_2017",
+                                             "score"]).sort_values("score", ascending=False)
+        take(pairs, "fuzzy_name", lambda row: row.score)
+    return pd.DataFrame(matches, columns=["id_2016", "id_2017", "entity", "rule", "score"])

@@ -1,0 +1,238 @@
+"""From raw frames to record-level frames in the canonical columns, one wave at a
+time. Nothing is merged or dropped here: that is :mod:`iness.clean.pipeline`'s job.
+
+Each function returns a dict of frames: ``organisations``, ``projects``,
+``links`` and ``tags``, every row carrying ``source_file`` and ``source_row``.
+"""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from .dates import date_columns
+from .fields import org_type_columns, size_columns
+from .places import check_coordinates, resolve_countries
+from .suspect import flag_suspects
+from .text import blank_to_none, clean_text_series, html_to_text, split_multi
+from .web import website_columns
+
+ORGS_2016 = "wave2016/orgs.csv"
+PROJECTS_2016 = "wave2016/projects.csv"
+LINKS_2016 = "wave2016/org-projects.csv"
+ORGS_2017 = "wave2017/organisations2.json"
+PROJECTS_2017 = "wave2017/projects2.json"
+
+#: 2016 multi-valued columns and the facet each feeds
+FACETS_2016 = {"Area of Society": "area", "DSI Areas": "dsi_area",
+               "Technology Focus": "tech_focus", "Technology method": "tech_method"}
+#: 2017 list columns ({id, name} objects or plain strings) and their facet
+FACETS_2017_PROJECTS = {"support_tags": "area", "focus": "tech_focus",
+                        "technology": "tech_method", "who_we_help_tags": "free_tag"}
+FACETS_2017_ORGS = {"tags": "free_tag", "networkTags": "network"}
+
+
+def _source(frame: pd.DataFrame, name: str) -> pd.DataFrame:
+    return pd.DataFrame({"source_file": name, "source_row": frame.index.to_numpy()},
+                        index=frame.index)
+
+
+def _with_place(frame: pd.DataFrame, country: pd.Series, region: pd.Series,
+                latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
+    countries = resolve_countries(clean_text_series(country), clean_text_series(region))
+    coordinates = check_coordinates(latitude, longitude, countries["country_code"])
+    return pd.concat([frame, countries, coordinates], axis=1)
+
+
+def _json_list(value) -> list:
+    if value is None or value == "":
+        return []
+    parsed = json.loads(value) if isinstance(value, str) else value
+    return parsed if isinstance(parsed, list) else []
+
+
+def _label(item) -> str | None:
+    if isinstance(item, dict):
+        return blank_to_none(item.get("name"))
+    return blank_to_none(item)
+
+
+def tags_from_lists(frame: pd.DataFrame, columns: dict[str, str], entity: str,
+                    id_column: str, source_file: str) -> pd.DataFrame:
+    """Long raw tags from JSON list columns: entity, entity_id, facet, raw_value."""
+    rows = []
+    for source_row, record in frame.iterrows():
+        for column, facet in columns.items():
+            for item in _json_list(record[column]):
+                label = _label(item)
+                if label is not None:
+                    rows.append((entity, str(record[id_column]), facet, label,
+                                 source_file, source_row))
+    return pd.DataFrame(rows, columns=["entity", "entity_id", "facet", "raw_value",
+                                       "source_file", "source_row"])
+
+
+def tags_from_text(frame: pd.DataFrame, columns: dict[str, str], entity: str,
+                   id_column: str, source_file: str) -> pd.DataFrame:
+    """Long raw tags from comma-separated 2016 cells."""
+    parts = []
+    for column, facet in columns.items():
+        atoms = frame[column].map(split_multi).explode().dropna()
+        parts.append(pd.DataFrame({
+            "entity": entity, "entity_id": frame.loc[atoms.index, id_column].to_numpy(),
+            "facet": facet, "raw_value": atoms.to_numpy(), "source_file": source_file,
+            "source_row": atoms.index.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def organisations_2016(raw: pd.DataFrame) -> pd.DataFrame:
+    frame = pd.concat([
+        _source(raw, ORGS_2016),
+        pd.DataFrame({"org_id": raw["Organisation ID"].str.strip(), "wave": 2016,
+                      "org_name": clean_text_series(raw["Name"])}, index=raw.index),
+        org_type_columns(raw["Organisation type"]),
+        size_columns(raw["Size of Organisation"]),
+        website_columns(raw["Website"]),
+        pd.DataFrame({"region": clean_text_series(raw["Region"]),
+                      "city": clean_text_series(raw["Location"]),
+                      "description": None, "start_date": pd.NaT,
+                      "start_date_precision": "missing", "created_date": pd.NaT},
+                     index=raw.index),
+    ], axis=1)
+    frame = _with_place(frame, raw["Country"], raw["Region"], raw["Latitude"],
+                        raw["Longitude"])
+    suspects = flag_suspects(frame["org_name"], [raw["Website"], raw["Twitter"]], [],
+                             [raw["Street Address"], raw["Location"], raw["Region"]])
+    return pd.concat([frame, suspects], axis=1)
+
+
+def projects_2016(raw: pd.DataFrame) -> pd.DataFrame:
+    from .vocab import match_tag
+    type_raw = clean_text_series(raw["Project type"])
+    type_match = type_raw.map(lambda value: match_tag(value, "project_type").tag
+                              if value else None)
+    frame = pd.concat([
+        _source(raw, PROJECTS_2016),
+        pd.DataFrame({"project_id": raw["Project ID"].str.strip(), "wave": 2016,
+                      "project_name": clean_text_series(raw["Project Name"]),
+                      "project_type": type_match, "project_type_raw": type_raw},
+                     index=raw.index),
+        website_columns(raw["Project website"]),
+        pd.DataFrame({"description": clean_text_series(raw["Social Impact"]),
+                      "country_code": None, "country_flag": "missing",
+                      "latitude": float("nan"), "longitude": float("nan"),
+                      "coord_flag": "missing", "nearest_country_code": None},
+                     index=raw.index),
+        # 'Date and Time' is month-precise and often in the future: most likely an
+        # end date, but undocumented, so it is kept under its own name.
+        date_columns(raw["Date and Time"], "listed_date", day_always_first=True),
+        pd.DataFrame({"start_date": pd.NaT, "start_date_precision": "missing",
+                      "end_date": pd.NaT, "end_date_precision": "missing",
+                      "created_date": pd.NaT}, index=raw.index),
+    ], axis=1)
+    suspects = flag_suspects(frame["project_name"],
+                             [raw["Project website"], raw["Area of Society"],
+                              raw["Technology method"]], [raw["Social Impact"]])
+    return pd.concat([frame, suspects], axis=1)
+
+
+def links_2016(raw: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([
+        _source(raw, LINKS_2016),
+        pd.DataFrame({"link_id": raw["Linking ID"].str.strip(),
+                      "org_id": raw["Organisation ID"].str.strip(),
+                      "project_id": raw["Project ID"].str.strip(),
+                      "role": raw["Role"].str.strip().str.lower(), "wave": 2016},
+                     index=raw.index)], axis=1)
+
+
+def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
+    long_text = raw["long_description"].map(html_to_text)
+    short_text = raw["short_description"].map(html_to_text)
+    frame = pd.concat([
+        _source(raw, ORGS_2017),
+        pd.DataFrame({"org_id": raw["organisation_id"].str.strip(), "wave": 2017,
+                      "org_name": clean_text_series(raw["organisation_name"])},
+                     index=raw.index),
+        org_type_columns(raw["organisation_type"]),
+        size_columns(raw["organisation_size"]),
+        website_columns(raw["website"]),
+        # 2017 'region' holds the city; the 2017 dump has no region proper
+        pd.DataFrame({"region": None, "city": clean_text_series(raw["region"]),
+                      "description": long_text.where(long_text.notna(), short_text)},
+                     index=raw.index),
+        date_columns(raw["startDate"], "start_date"),
+        date_columns(raw["created"], "created_date").drop(columns="created_date_precision"),
+    ], axis=1)
+    frame = _with_place(frame, raw["country"], pd.Series(None, index=raw.index),
+                        raw["latitude"], raw["longitude"])
+    suspects = flag_suspects(frame["org_name"], [raw["website"], raw["tags"]],
+                             [raw["short_description"], raw["long_description"]],
+                             [raw["address"], raw["region"]])
+    return pd.concat([frame, suspects], axis=1)
+
+
+def projects_2017(raw: pd.DataFrame) -> pd.DataFrame:
+    long_text = raw["long_description"].map(html_to_text)
+    short_text = raw["short_description"].map(html_to_text)
+    frame = pd.concat([
+        _source(raw, PROJECTS_2017),
+        pd.DataFrame({"project_id": raw["project_id"].str.strip(), "wave": 2017,
+                      "project_name": clean_text_series(raw["project_name"]),
+                      "project_type": None, "project_type_raw": None},
+                     index=raw.index),
+        website_columns(raw["website"]),
+        pd.DataFrame({"description": long_text.where(long_text.notna(), short_text)},
+                     index=raw.index),
+        pd.DataFrame({"listed_date": pd.NaT, "listed_date_precision": "missing"},
+                     index=raw.index),
+        date_columns(raw["start_date"], "start_date"),
+        date_columns(raw["end_date"], "end_date"),
+        date_columns(raw["creation_date"], "created_date").drop(
+            columns="created_date_precision"),
+    ], axis=1)
+    frame = _with_place(frame, raw["country"], pd.Series(None, index=raw.index),
+                        raw["latitude"], raw["longitude"])
+    suspects = flag_suspects(frame["project_name"], [raw["website"], raw["who_we_help_tags"]],
+                             [raw["short_description"], raw["long_description"],
+                              raw["social_impact"]])
+    return pd.concat([frame, suspects], axis=1)
+
+
+def links_2017(orgs_raw: pd.DataFrame, projects_raw: pd.DataFrame) -> pd.DataFrame:
+    """Links as listed on both sides of the 2017 dump (one row per listing)."""
+    rows = []
+    for source_row, org_id, linked in zip(orgs_raw.index, orgs_raw["organisation_id"],
+                                          orgs_raw["linked_project_ids"]):
+        rows += [(ORGS_2017, source_row, str(org_id), str(project), "organisation_side")
+                 for project in _json_list(linked)]
+    for source_row, project_id, linked in zip(projects_raw.index, projects_raw["project_id"],
+                                              projects_raw["linked_organisation_ids"]):
+        rows += [(PROJECTS_2017, source_row, str(org), str(project_id), "project_side")
+                 for org in _json_list(linked)]
+    frame = pd.DataFrame(rows, columns=["source_file", "source_row", "org_id", "project_id",
+                                        "listed_on"])
+    return frame.assign(role=None, wave=2017, link_id=None)
+
+
+def extract_wave2016(orgs: pd.DataFrame, projects: pd.DataFrame, links: pd.DataFrame) -> dict:
+    return {
+        "organisations": organisations_2016(orgs),
+        "projects": projects_2016(projects),
+        "links": links_2016(links),
+        "tags": tags_from_text(projects, FACETS_2016, "project", "Project ID",
+                               PROJECTS_2016).assign(wave=2016),
+    }
+
+
+def extract_wave2017(orgs: pd.DataFrame, projects: pd.DataFrame) -> dict:
+    tags = pd.concat([
+        tags_from_lists(orgs, FACETS_2017_ORGS, "organisation", "organisation_id", ORGS_2017),
+        tags_from_lists(projects, FACETS_2017_PROJECTS, "project", "project_id",
+                        PROJECTS_2017)], ignore_index=True)
+    return {
+        "organisations": organisations_2017(orgs),
+        "projects": projects_2017(projects),
+        "links": links_2017(orgs, projects),
+        "tags": tags.assign(wave=2017),
+    }
