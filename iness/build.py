@@ -97,13 +97,17 @@ def write_tables(tables: dict[str, pd.DataFrame], target: Path) -> Path:
     return target
 
 
-def read_all_raw() -> dict[str, pd.DataFrame]:
-    return {name: raw.read_raw(name) for name in raw.RAW_SPECS}
+def read_all_raw(raw_folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """The five raw frames, from the fetched cache or from a folder laid out like it."""
+    return {name: raw.read_raw(name, None if raw_folder is None else Path(raw_folder) / name)
+            for name in raw.RAW_SPECS}
 
 
-def build(target: Path | None = None) -> dict:
-    """Read, clean, validate and write; return the tables and the ledger summary."""
-    frames = read_all_raw()
+def build(target: Path | None = None, raw_folder: Path | str | None = None) -> dict:
+    """Read, clean, validate and write; return the tables and the ledger summary.
+
+    Nothing is written unless every step succeeds, and then all tables at once."""
+    frames = read_all_raw(raw_folder)
     row_counts = {name: len(frame) for name, frame in frames.items()}
     tables = clean_all(frames)
     check_ledger_complete(tables["ledger"], row_counts)

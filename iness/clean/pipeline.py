@@ -238,4 +238,5 @@ def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str) -> pd.DataFra
         pairs = pd.DataFrame(found, columns=[f"{id_column}_2016", f"{id_column}_2017",
                                              "score"]).sort_values("score", ascending=False)
         take(pairs, "fuzzy_name", lambda row: row.score)
-    return pd.DataFrame(matches, columns=["id_2016", "id_2017", "entity", "rule", "score"])
+    return pd.DataFrame(matches, columns=["id_2016", "id_2017", "entity", "rule", "score"]
+                        ).astype({"score": float})

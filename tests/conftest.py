@@ -1,0 +1,53 @@
+"""Shared fixtures: where the DSI4EU mirror is, and a local HTTP server."""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import socketserver
+import threading
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def mirror_folder() -> Path | None:
+    """The local DSI4EU mirror: INESS_DATA_MIRROR if it is a folder, else ../shared."""
+    configured = os.environ.get("INESS_DATA_MIRROR", "")
+    for candidate in (configured, REPO.parent / "shared" / "data" / "dsi4eu"):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate).resolve()
+    return None
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    folder = mirror_folder()
+    if folder is None:
+        pytest.skip("no DSI4EU mirror: set INESS_DATA_MIRROR to a local copy")
+    return folder
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def http_server():
+    """Start a real HTTP server on 127.0.0.1 serving a folder; yields a starter."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = socketserver.TCPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
