@@ -19,7 +19,7 @@ PLACEHOLDER_NAMES = frozenset({
 
 #: keyword patterns on the name, website and free tags, with their reason
 SPAM_PATTERNS = (
-    ("essay_mill", r"\bessays?\b|essay4|2essays|\bassignments? help|writing services?|"
+    ("essay_mill", r"essay|essa4|\bassignments? help|writing services?|"
                    r"\bwriters? den\b|dissertation|term papers?|homework help|"
                    r"nursing online tools|online education merge|\btal co\b"),
     ("seo_or_commercial_spam", r"\bseo\b|geometry ?dash|happy ?wheels|sniper games?|"
