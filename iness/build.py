@@ -116,9 +116,9 @@ def build(target: Path | None = None, raw_folder: Path | str | None = None) -> d
     return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts)}
 
 
-def build_and_print() -> None:
+def build_and_print(raw_folder: Path | str | None = None) -> None:
     started = time.perf_counter()
-    result = build()
+    result = build(raw_folder=raw_folder)
     tables, summary = result["tables"], result["summary"]
     print("Cleaning ledger (raw rows per file):")
     print(summary.to_string())

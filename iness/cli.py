@@ -30,7 +30,7 @@ def command_fetch(args) -> None:
 
 def command_build(args) -> None:
     from .build import build_and_print
-    build_and_print()
+    build_and_print(raw_folder=getattr(args, "raw_folder", None))
 
 
 def command_report(args) -> None:
@@ -55,8 +55,11 @@ def parser() -> argparse.ArgumentParser:
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser("fetch", help="download the raw DSI4EU files (hash-checked)"
                         ).set_defaults(handler=command_fetch)
-    commands.add_parser("build", help="clean raw files into data/processed/"
-                        ).set_defaults(handler=command_build)
+    build_parser = commands.add_parser("build", help="clean raw files into data/processed/")
+    build_parser.add_argument(
+        "--raw-folder", help="read the five files from this folder (laid out like the "
+        "mirror) instead of the hash-checked cache")
+    build_parser.set_defaults(handler=command_build)
     for name, handler, text in (("report", command_report, "execute notebooks, write reports/"),
                                 ("run", command_run, "fetch, build and report")):
         sub = commands.add_parser(name, help=text)
