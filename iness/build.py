@@ -22,8 +22,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Prefix text cells that a spreadsheet would run as formulas with a quote.
 
-    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", None]}))["a"].tolist()
-    ["'=1+1", 'ok', None]
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
     """
     out = frame.copy()
     for column in out.columns:

@@ -7,6 +7,7 @@ import pandas as pd
 
 from .clean.assemble import TABLE_NAMES
 from .errors import InessError
+from .frames import anti_join
 from .paths import processed_dir
 
 #: the waves of the DSI4EU survey
@@ -31,10 +32,7 @@ def suspect_ids(folder: Path | None = None) -> dict[str, pd.DataFrame]:
 
 
 def _drop_keys(frame: pd.DataFrame, keys: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    marked = frame.merge(keys.drop_duplicates().assign(_drop=True), how="left",
-                         left_on=on, right_on=list(keys.columns))
-    keep = marked["_drop"].isna().to_numpy()
-    return frame[keep].reset_index(drop=True)
+    return anti_join(frame, keys, on).reset_index(drop=True)
 
 
 def load(name: str, wave: int | None = None, include_suspect: bool = False,

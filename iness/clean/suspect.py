@@ -16,6 +16,11 @@ PLACEHOLDER_NAMES = frozenset({
     "bleh", "bob", "none", "country", "asdf", "qwerty", "ffewfw", "foo", "bar", "name",
     "my project", "project", "organisation", "organization", "n a", "na", "off",
 })
+#: placeholder names with a number or a filler word: 'test2', 'project prova', 'prova2'
+PLACEHOLDER_PATTERN = re.compile(r"^(?:(?:my |project |test )?(?:test|testing|prova|xxx)"
+                                 r"(?: project)? ?\d*)$")
+#: names whose letters were replaced by '?' (a lost encoding) are unreadable
+GARBLED_MIN_QUESTION_MARKS = 3
 
 #: keyword patterns on the name, website and free tags, with their reason
 SPAM_PATTERNS = (
@@ -137,15 +142,19 @@ def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (
 
     >>> suspect_reason("Buy2essays.com")
     'essay_mill'
-    >>> suspect_reason("bleh"), suspect_reason("Open Food Facts")
-    ('test_or_placeholder', None)
+    >>> suspect_reason("bleh"), suspect_reason("prova2"), suspect_reason("Open Food Facts")
+    ('test_or_placeholder', 'test_or_placeholder', None)
+    >>> suspect_reason("Aff?rd?bl? Air??rt tr?n?f?r")
+    'garbled_name'
     >>> suspect_reason("BeWelcome", descriptions=("instead of trying to find a taxi",))
     """
     key = normalise_key(name)
     if not key:
         return "empty_name"
-    if key in PLACEHOLDER_NAMES:
+    if key in PLACEHOLDER_NAMES or PLACEHOLDER_PATTERN.match(key):
         return "test_or_placeholder"
+    if str(name).count("?") >= GARBLED_MIN_QUESTION_MARKS:
+        return "garbled_name"
     if is_keyboard_mash(name, companions):
         return "keyboard_mash"
     return (_first_hit(SPAM_PATTERNS, (name, *labels))
