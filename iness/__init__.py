@@ -3,9 +3,10 @@ innovation platforms of the social and solidarity economy."""
 from .errors import (DataFetchError, DataHashError, InessError, RawDataError, SurveyError,
                      ValidationError)
 
+from .survey import Survey, survey
 from .tables import load
 
 __version__ = "0.1.0"
 
 __all__ = ["DataFetchError", "DataHashError", "InessError", "RawDataError", "SurveyError",
-           "ValidationError", "__version__", "load"]
+           "Survey", "ValidationError", "__version__", "load", "survey"]

@@ -1,0 +1,48 @@
+"""``iness.survey()``: the clean tables of one survey, with their memberships."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import pandas as pd
+
+from . import taxonomy
+from .tables import load
+
+
+@dataclass
+class Survey:
+    """The clean tables (suspect records left out unless asked) and the talk's
+    frameworks joined to them. ``platforms`` are the projects."""
+    organisations: pd.DataFrame
+    projects: pd.DataFrame
+    links: pd.DataFrame
+    tags: pd.DataFrame
+    ledger: pd.DataFrame
+    wave_matches: pd.DataFrame
+    waves: tuple = field(default=(2016, 2017))
+
+    @cached_property
+    def memberships(self) -> pd.DataFrame:
+        """Project memberships of every framework (see :mod:`iness.taxonomy`)."""
+        return taxonomy.all_memberships(self.tags, self.projects)
+
+    def members(self, framework: str) -> pd.DataFrame:
+        found = self.memberships
+        return found[found["framework"] == framework].reset_index(drop=True)
+
+    @property
+    def platforms(self) -> pd.DataFrame:
+        """wave, project_id and project_name of every platform."""
+        return self.projects[["wave", "project_id", "project_name"]]
+
+
+def survey(folder: Path | str | None = None, include_suspect: bool = False) -> Survey:
+    """Load every clean table of a built survey (DSI4EU by default, or a folder
+    written by ``iness build`` or :func:`iness.read_survey`)."""
+    tables = {name: load(name, include_suspect=include_suspect, folder=folder)
+              for name in ("organisations", "projects", "links", "tags", "ledger",
+                           "wave_matches")}
+    waves = tuple(sorted(tables["projects"]["wave"].unique().tolist()))
+    return Survey(**tables, waves=waves)
