@@ -71,6 +71,7 @@ def subcategory_counts(members: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
               .reset_index())
     labels = taxonomy.subcategories().set_index(["category_id", "subcategory_id"])[
         f"label_{lang}"]
+    counts["platforms"] = counts["platforms"].astype(int)
     counts["subcategory"] = [labels.get((c, s)) for c, s in
                              zip(counts["target_id"], counts["subcategory_id"])]
     counts["category"] = counts["target_id"].map(taxonomy.label_of("category", lang))
@@ -270,8 +271,10 @@ def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
              "geographical": taxonomy.label_of("strategy", lang)["geographical_implantation"],
              "user_growth": taxonomy.label_of("strategy", lang)["direct_user_growth"]}
     subset = indicators[indicators["wave"] == wave]
+    from .figures import text
+    nothing = text("none", lang)
     combo = subset[list(names)].apply(
-        lambda row: " + ".join(names[k] for k in names if row[k]) or "—", axis=1)
+        lambda row: " + ".join(names[k] for k in names if row[k]) or nothing, axis=1)
     table = combo.value_counts().rename_axis("combination").rename("platforms").reset_index()
     table["share"] = (table["platforms"] / len(subset)).round(3)
     return table.sort_values(["platforms", "combination"], ascending=[False, True]
@@ -313,3 +316,189 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
     half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
     return (round(float(centre - half), 3), round(float(centre + half), 3))
+
+
+# --- the data (notebook 01) ------------------------------------------------
+
+def ledger_summary(ledger: pd.DataFrame, row_counts: dict[str, int] | None = None
+                   ) -> pd.DataFrame:
+    """Per raw file: rows in, kept, merged, set aside. ``rows_in`` defaults to the
+    ledger's own count of records per file."""
+    records = ledger[(ledger["entity"] != "link")
+                     | (ledger["source_file"] == "wave2016/org-projects.csv")]
+    if row_counts is None:
+        row_counts = records.groupby("source_file").size().to_dict()
+    counts = records.pivot_table(index="source_file", columns="outcome", values="source_row",
+                                 aggfunc="count", fill_value=0)
+    counts = counts.reindex(columns=["kept", "merged", "set_aside"], fill_value=0)
+    counts.insert(0, "rows_in", pd.Series(row_counts))
+    return counts.astype(int)
+
+
+def wave_sizes(clean, everything) -> pd.DataFrame:
+    """Per wave: organisations, projects and links after cleaning, and the
+    suspect records left out (``clean`` and ``everything`` are Surveys)."""
+    def per_wave(frame):
+        return frame.groupby("wave").size()
+    table = pd.DataFrame({
+        "organisations": per_wave(clean.organisations),
+        "projects": per_wave(clean.projects),
+        "links": per_wave(clean.links),
+        "suspect_organisations": per_wave(everything.organisations[
+            everything.organisations["is_suspect"]]),
+        "suspect_projects": per_wave(everything.projects[everything.projects["is_suspect"]]),
+    }).fillna(0).astype(int)
+    table.index.name = "wave"
+    return table
+
+
+def ledger_reasons(ledger: pd.DataFrame) -> pd.DataFrame:
+    """Raw rows merged or set aside, by file, outcome and reason."""
+    moved = ledger[ledger["outcome"] != "kept"]
+    return (moved.groupby(["source_file", "outcome", "reason"]).size().rename("rows")
+            .reset_index().sort_values(["source_file", "outcome", "rows"],
+                                       ascending=[True, True, False]).reset_index(drop=True))
+
+
+def suspect_summary(everything) -> pd.DataFrame:
+    """Suspect organisations and projects per reason and wave, with examples."""
+    frames = [everything.organisations.rename(columns={"org_name": "name"}).assign(
+                  entity="organisation"),
+              everything.projects.rename(columns={"project_name": "name"}).assign(
+                  entity="project")]
+    rows = pd.concat([frame.loc[frame["is_suspect"], ["entity", "wave", "suspect_reason",
+                                                      "name"]] for frame in frames])
+    grouped = rows.groupby(["suspect_reason", "entity", "wave"])
+    return pd.DataFrame({
+        "records": grouped.size(),
+        "examples": grouped["name"].agg(lambda names: ", ".join(
+            sorted({str(n)[:24] for n in names if isinstance(n, str) and n})[:4]))}
+    ).reset_index()
+
+
+def merged_records(everything) -> pd.DataFrame:
+    """Every duplicate merged: file, the merged record's raw name, its canonical record."""
+    ledger = everything.ledger
+    merged = ledger[(ledger["outcome"] == "merged") & (ledger["entity"] != "link")]
+    names = pd.concat([
+        everything.organisations[["wave", "org_id", "org_name"]].set_axis(
+            ["wave", "entity_id", "canonical_name"], axis=1),
+        everything.projects[["wave", "project_id", "project_name"]].set_axis(
+            ["wave", "entity_id", "canonical_name"], axis=1)])
+    merged = merged.assign(wave=merged["source_file"].str[4:8].astype("int16"))
+    table = merged.merge(names, left_on=["wave", "merged_into"],
+                         right_on=["wave", "entity_id"], how="left")
+    return (table[["source_file", "source_row", "entity", "reason", "canonical_name"]]
+            .sort_values(["source_file", "source_row"]).reset_index(drop=True))
+
+
+def flag_counts(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Records per flag value and wave."""
+    return frame.groupby(["wave", column]).size().unstack(fill_value=0)
+
+
+def wave_match_summary(clean) -> pd.DataFrame:
+    """Matches between waves per entity and rule, with the share of 2016 records matched."""
+    matches = clean.wave_matches
+    totals = {"organisation": (clean.organisations["wave"] == 2016).sum(),
+              "project": (clean.projects["wave"] == 2016).sum()}
+    table = matches.groupby(["entity", "rule"]).size().rename("matches").reset_index()
+    table["share_of_2016"] = [share(count, totals[entity]) for entity, count
+                              in zip(table["entity"], table["matches"])]
+    return table
+
+
+# --- the talk's tables and examples ---------------------------------------
+
+def talk_category_table(lang: str = "en") -> pd.DataFrame:
+    """The talk's table 'Nature of social issue addressed and sub-categories'."""
+    categories = taxonomy.categories().query("in_talk").sort_values("order")
+    subs = taxonomy.subcategories().groupby("category_id")[f"label_{lang}"].agg(", ".join)
+    examples = taxonomy.examples().query("framework == 'category'").groupby("target_id")[
+        "platform"].agg(", ".join)
+    head = {"en": ("Social issue", "Sub-categories", "Explanation", "Examples"),
+            "fr": ("Enjeu social", "Sous-catégories", "Explication", "Exemples")}[lang]
+    return pd.DataFrame({
+        head[0]: categories[f"label_{lang}"].to_numpy(),
+        head[1]: categories["category_id"].map(subs).fillna("").to_numpy(),
+        head[2]: categories[f"explanation_{lang}"].to_numpy(),
+        head[3]: categories["category_id"].map(examples).fillna("").to_numpy()})
+
+
+def find_platforms(names: pd.Series, platform: str) -> pd.Series:
+    """Which names are the platform: same compact name, or (for names of 6+
+    characters) the compact name contained in it ('Wheelmap' in 'Wheelmap.org')."""
+    from .clean.text import compact_key
+    key = compact_key(platform)
+    keys = names.map(compact_key)
+    if len(key) < 6:
+        return keys == key
+    return keys.str.contains(key, regex=False)
+
+
+def talk_examples_in_data(clean, framework: str = "category", lang: str = "en"
+                          ) -> pd.DataFrame:
+    """The talk's example platforms of one framework: found in DSI4EU or not, as a
+    project or organisation, and where the data puts them (both waves)."""
+    members = clean.members(framework)
+    from .taxonomy import organisation_memberships
+    org_members = organisation_memberships(clean.memberships, clean.links)
+    org_members = org_members[org_members["framework"] == framework]
+    labels = taxonomy.label_of(framework, lang)
+    rows = []
+    for example in taxonomy.examples().query("framework == @framework").itertuples():
+        found = []
+        for entity, table, name_column, id_column, table_members in (
+                ("project", clean.projects, "project_name", "project_id", members),
+                ("organisation", clean.organisations, "org_name", "org_id", org_members)):
+            hits = table[find_platforms(table[name_column], example.platform)]
+            for hit in hits.itertuples():
+                record_id = getattr(hit, id_column)
+                targets = table_members[(table_members["wave"] == hit.wave)
+                                        & (table_members["entity_id"] == record_id)]
+                found.append((entity, hit.wave, getattr(hit, name_column),
+                              sorted(set(targets["target_id"]))))
+        in_talk = labels[example.target_id]
+        if not found:
+            rows.append((example.platform, in_talk, "—", None, "", None))
+        for entity, wave, name, targets in found:
+            rows.append((example.platform, in_talk, entity, wave, name,
+                         example.target_id in targets))
+    table = pd.DataFrame(rows, columns=["platform", "talk_puts_it_in", "found_as", "wave",
+                                        "name_in_data", "data_agrees"])
+    return table.astype({"wave": "Int16"})
+
+
+def top_pairs(together: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """Pairs of distinct categories by number of platforms in both, largest first."""
+    names = taxonomy.label_of("category", lang)
+    rows = [(names[a], names[b], int(together.loc[a, b]))
+            for i, a in enumerate(together.index) for b in together.columns[i + 1:]]
+    return pd.DataFrame(rows, columns=["first", "second", "platforms"]).sort_values(
+        ["platforms", "first", "second"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def activity_lift(members_activity: pd.DataFrame, members_category: pd.DataFrame, wave: int,
+                  lang: str = "en", min_platforms: int = 20) -> pd.DataFrame:
+    """Activity shares within each category against the activity's overall share
+    (lift = within / overall), for categories with ``min_platforms`` or more."""
+    activities = _platform_members(members_activity)
+    activities = activities[activities["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
+    categories = _platform_members(members_category)
+    categories = categories[categories["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
+    platforms = pd.concat([activities, categories])["project_id"].nunique()
+    overall = activities.groupby("target_id")["project_id"].nunique() / platforms
+    sizes = categories.groupby("target_id")["project_id"].nunique()
+    joined = categories.merge(activities, on=PLATFORM, suffixes=("_category", "_activity"))
+    within = joined.groupby(["target_id_category", "target_id_activity"])["project_id"].nunique()
+    table = within.rename("platforms").reset_index()
+    table = table[table["target_id_category"].map(sizes) >= min_platforms]
+    table["share_in_category"] = (table["platforms"]
+                                  / table["target_id_category"].map(sizes)).round(3)
+    table["share_overall"] = table["target_id_activity"].map(overall).round(3)
+    table["lift"] = (table["share_in_category"] / table["share_overall"]).round(2)
+    table["category"] = table["target_id_category"].map(taxonomy.label_of("category", lang))
+    table["activity"] = table["target_id_activity"].map(taxonomy.label_of("activity", lang))
+    return (table[["category", "activity", "platforms", "share_in_category", "share_overall",
+                   "lift"]].sort_values(["lift", "category", "activity"],
+                                        ascending=[False, True, True]).reset_index(drop=True))

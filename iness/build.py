@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import raw
+from .analysis import ledger_summary
 from .clean.assemble import TABLE_NAMES, clean_all
 from .errors import ValidationError
 from .paths import processed_dir
@@ -54,17 +55,6 @@ def check_ledger_complete(ledger: pd.DataFrame, row_counts: dict[str, int]) -> p
         raise ValidationError("the cleaning ledger does not account for every raw row: "
                               + "; ".join(problems))
     return ledger
-
-
-def ledger_summary(ledger: pd.DataFrame, row_counts: dict[str, int]) -> pd.DataFrame:
-    """Per raw file: rows in, kept, merged, set aside (and why)."""
-    records = ledger[(ledger["entity"] != "link")
-                     | (ledger["source_file"] == "wave2016/org-projects.csv")]
-    counts = records.pivot_table(index="source_file", columns="outcome", values="source_row",
-                                 aggfunc="count", fill_value=0)
-    counts = counts.reindex(columns=["kept", "merged", "set_aside"], fill_value=0)
-    counts.insert(0, "rows_in", pd.Series(row_counts))
-    return counts.astype(int)
 
 
 def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:

@@ -35,7 +35,7 @@ def command_build(args) -> None:
 
 def command_report(args) -> None:
     from .report import write_report
-    write_report(notebooks=args.notebook or None)
+    write_report(notebooks=args.notebook or None, in_place=getattr(args, "in_place", False))
 
 
 def command_run(args) -> None:
@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text)
         sub.add_argument("--notebook", action="append",
                          help="only this notebook (file name; repeatable)")
+        sub.add_argument("--in-place", action="store_true",
+                         help="also save the executed notebooks back into notebooks/ "
+                         "(refreshes the outputs that nbval compares)")
         sub.set_defaults(handler=handler)
     return main_parser
 

@@ -57,3 +57,7 @@ class ValidationError(InessError):
 
 class SurveyError(ValidationError):
     """A researcher's survey file has bad rows or columns (all listed at once)."""
+
+
+class NotebookError(InessError):
+    """A notebook failed while the report was executing it."""

@@ -112,7 +112,7 @@ def ledger_figure(summary: pd.DataFrame, lang: str | None = None):
             ax.text(total, y, f" {int(total):,}", va="center", fontsize=9)
         ax.set_xlabel(text("rows", lang))
         ax.set_title(text("ledger_title", lang))
-        ax.legend(ncols=3, loc="lower right", bbox_to_anchor=(1, 1.02))
+        ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
         ax.set_xlim(0, left.max() * 1.15)
     return fig
 
@@ -198,6 +198,7 @@ def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
         ax.set_ylabel("")
         ax.grid(False)
         plt.setp(ax.get_xticklabels(), rotation=35, ha="right")
+        plt.setp(ax.get_yticklabels(), rotation=0)
     return fig
 
 
@@ -291,7 +292,7 @@ def principles_figure(table: pd.DataFrame, lang: str | None = None):
         ax.set_xlabel(text("share_of_platforms", lang))
         ax.set_ylabel("")
         ax.set_title(text("principles_title", lang))
-        ax.legend(ncols=4, loc="lower right", bbox_to_anchor=(1, 1.0))
+        ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
     return fig
 
 

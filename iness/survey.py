@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import taxonomy
+from .frames import semi_join
 from .tables import load
 
 
@@ -44,5 +45,21 @@ def survey(folder: Path | str | None = None, include_suspect: bool = False) -> S
     tables = {name: load(name, include_suspect=include_suspect, folder=folder)
               for name in ("organisations", "projects", "links", "tags", "ledger",
                            "wave_matches")}
+    if not include_suspect:
+        tables["wave_matches"] = clean_matches(tables)
     waves = tuple(sorted(tables["projects"]["wave"].unique().tolist()))
     return Survey(**tables, waves=waves)
+
+
+def clean_matches(tables: dict) -> pd.DataFrame:
+    """Wave matches whose two records are both in the (non-suspect) tables."""
+    matches = tables["wave_matches"]
+    keep = []
+    for entity, table, id_column in (("organisation", tables["organisations"], "org_id"),
+                                     ("project", tables["projects"], "project_id")):
+        pairs = matches[matches["entity"] == entity]
+        for wave in (2016, 2017):
+            ids = table.loc[table["wave"] == wave, [id_column]]
+            pairs = semi_join(pairs, ids, [f"id_{wave}"])
+        keep.append(pairs)
+    return pd.concat(keep, ignore_index=True)

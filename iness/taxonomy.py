@@ -207,7 +207,7 @@ def coverage_report(tables: dict[str, pd.DataFrame]) -> Coverage:
         if label == "category (the 8)":
             members = members[members["target_id"].isin(in_talk)]
         count = members[["wave", "entity_id"]].drop_duplicates().shape[0]
-        rows.append((label, total, count, count / total if total else 0.0))
+        rows.append((label, total, count, round(count / total, 3) if total else 0.0))
     shares = pd.DataFrame(rows, columns=["framework", "platforms", "with_membership", "share"])
     categorised = found[(found["framework"] == "category") & found["target_id"].isin(in_talk)]
     terms = platform_terms(tags, projects)
