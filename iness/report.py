@@ -72,8 +72,10 @@ def inject_parameters(notebook, parameters: dict):
     for cell in notebook.cells:
         if "parameters" in cell.get("metadata", {}).get("tags", []):
             index = notebook.cells.index(cell)
-            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
-                source, metadata={"tags": ["injected-parameters"]}))
+            injected = nbformat.v4.new_code_cell(source,
+                                                 metadata={"tags": ["injected-parameters"]})
+            injected.id = "injected-parameters"  # a fixed id keeps the HTML byte-stable
+            notebook.cells.insert(index + 1, injected)
             return notebook
     raise InessError("the notebook has no cell tagged 'parameters'")
 

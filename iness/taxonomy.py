@@ -113,7 +113,7 @@ def platform_terms(tags: pd.DataFrame, projects: pd.DataFrame | None = None) -> 
         "entity": tags["entity"], "entity_id": tags["entity_id"], "wave": tags["wave"],
         "facet": tags["facet"].where(~is_free, FREE),
         "tag": tags["tag"].where(~is_free, tags["raw_value"].map(normalise_key))})
-    if projects is not None:
+    if projects is not None and "project_type" in projects:
         typed = projects.dropna(subset=["project_type"])
         terms = pd.concat([terms, pd.DataFrame({
             "entity": "project", "entity_id": typed["project_id"], "wave": typed["wave"],

@@ -1,0 +1,49 @@
+"""The report executes notebooks into offline HTML pages, an index and figures."""
+import hashlib
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from iness import report
+from iness.errors import NotebookError
+
+
+def tiny_notebook(folder, body='figures.show(figures.activity_diagrams(lang=LANG), "tiny")'):
+    notebook = new_notebook(metadata={"kernelspec": {"name": "python3",
+                                                     "display_name": "Python 3"}})
+    parameters = new_code_cell('LANG = "en"')
+    parameters.metadata["tags"] = ["parameters"]
+    notebook.cells = [new_markdown_cell("# A tiny notebook"), parameters,
+                      new_code_cell("from iness import figures"), new_code_cell(body),
+                      new_code_cell("print(LANG)")]
+    folder.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, folder / "01_tiny.ipynb")
+    return folder
+
+
+def digests(folder):
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_report_pages_index_and_figures(tmp_path):
+    notebooks = tiny_notebook(tmp_path / "notebooks")
+    target = report.write_report(target=tmp_path / "reports", notebooks_folder=notebooks,
+                                 parameters={"LANG": "fr"})
+    page = (target / "01_tiny.html").read_text()
+    index = (target / "index.html").read_text()
+    assert 'href="01_tiny.html"' in index and "A tiny notebook" in index
+    assert (target / "figures" / "01_tiny" / "tiny.png").stat().st_size > 1000
+    assert (target / "figures" / "01_tiny" / "tiny.svg").stat().st_size > 1000
+    assert 'src="http' not in page and "injected parameters" in page
+    assert ">fr\n<" in page or "fr\n</pre>" in page
+    first = digests(target)
+    report.write_report(target=target, notebooks_folder=notebooks, parameters={"LANG": "fr"})
+    assert digests(target) == first
+
+
+def test_failing_cell_names_the_notebook(tmp_path):
+    notebooks = tiny_notebook(tmp_path / "notebooks", body="1 / 0")
+    with pytest.raises(NotebookError, match=r"01_tiny\.ipynb: a cell failed: .*ZeroDivisionError"):
+        report.write_report(target=tmp_path / "reports", notebooks_folder=notebooks)
