@@ -227,6 +227,10 @@ def funder_structure(links: pd.DataFrame, organisations: pd.DataFrame) -> pd.Dat
     funder_roles = set(role_table().query("is_funder")["role"])
     funders = links[links["role"].isin(funder_roles)].merge(
         organisations[["wave", "org_id", "org_type"]], on=["wave", "org_id"], how="left")
+    columns = PLATFORM + ["funder_organisations", "funder_sectors", "mixes_sole_and_co",
+                          "only_one_co_funder"]
+    if funders.empty:
+        return pd.DataFrame(columns=columns)
     grouped = funders.groupby(PLATFORM)
     return pd.DataFrame({
         "funder_organisations": grouped["org_id"].nunique(),

@@ -17,6 +17,10 @@ commands:
            and print the cleaning ledger and the taxonomy coverage
   report   execute every notebook and write HTML pages and figures to reports/
   run      fetch, build and report, in that order
+  survey   clean a researcher's own survey file (template CSV or Excel) and
+           run every notebook on it: tables in data/processed/<name>/,
+           pages in reports/<name>/
+  template write a blank survey template (CSV and Excel) into a folder
 """
 
 
@@ -36,6 +40,26 @@ def command_build(args) -> None:
 def command_report(args) -> None:
     from .report import write_report
     write_report(notebooks=args.notebook or None, in_place=getattr(args, "in_place", False))
+
+
+def command_survey(args) -> None:
+    from pathlib import Path
+
+    from .own_survey import build_survey
+    from .paths import project_home, reports_dir
+    from .report import write_report
+    source = Path(args.path)
+    tables = Path(args.out) if args.out else project_home() / "data" / "processed" / source.stem
+    build_survey(source, tables, wave=args.wave)
+    print(f"Tables of {source.name} written to {tables}")
+    if not args.no_report:
+        write_report(target=reports_dir() / source.stem, parameters={"DATA": str(tables)})
+
+
+def command_template(args) -> None:
+    from .own_survey import write_template
+    for path in write_template(args.folder):
+        print(f"wrote {path}")
 
 
 def command_run(args) -> None:
@@ -69,6 +93,18 @@ def parser() -> argparse.ArgumentParser:
                          help="also save the executed notebooks back into notebooks/ "
                          "(refreshes the outputs that nbval compares)")
         sub.set_defaults(handler=handler)
+    survey_parser = commands.add_parser(
+        "survey", help="clean your own survey file and run the notebooks on it")
+    survey_parser.add_argument("path", help="survey file in the template (.csv or .xlsx)")
+    survey_parser.add_argument("--out", help="folder for the tables "
+                               "(default data/processed/<file name>/)")
+    survey_parser.add_argument("--wave", type=int, help="survey year for rows without one")
+    survey_parser.add_argument("--no-report", action="store_true",
+                               help="only write the tables")
+    survey_parser.set_defaults(handler=command_survey)
+    template_parser = commands.add_parser("template", help="write a blank survey template")
+    template_parser.add_argument("folder", help="where to write template.csv and template.xlsx")
+    template_parser.set_defaults(handler=command_template)
     return main_parser
 
 

@@ -32,7 +32,9 @@ FIGURES_DIR_VARIABLE = "INESS_FIGURES_DIR"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000"]
 OUTSIDE_GREY = "#9a9a9a"
-WAVE_COLOURS = {2016: "#0072B2", 2017: "#E69F00"}
+def wave_colours(waves) -> dict:
+    """One colour per wave (2016 blue, 2017 orange for DSI4EU; in order otherwise)."""
+    return dict(zip(sorted(set(int(w) for w in waves)), PALETTE))
 _LANGUAGE = {"value": "en"}
 
 
@@ -124,7 +126,7 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
     with house_style():
         fig, (ax_map, ax_bar) = plt.subplots(1, 2, figsize=(11, 5.2),
                                              gridspec_kw={"width_ratios": [1.4, 1]})
-        for wave, colour in WAVE_COLOURS.items():
+        for wave, colour in wave_colours(organisations["wave"]).items():
             points = located[located["wave"] == wave]
             ax_map.scatter(points["longitude"], points["latitude"], s=9, alpha=0.45,
                            color=colour, label=f"{text('wave', lang)} {wave} ({len(points):,})",
@@ -143,7 +145,7 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
         long = counts.reset_index().melt(id_vars="country_code", var_name="wave",
                                          value_name="organisations")
         sns.barplot(data=long, y="country_code", x="organisations", hue="wave",
-                    palette=WAVE_COLOURS, ax=ax_bar)
+                    palette=wave_colours(long["wave"]), ax=ax_bar)
         ax_bar.set_ylabel("")
         ax_bar.set_xlabel(text("organisations", lang))
         ax_bar.set_title(text("countries_title", lang))
@@ -164,7 +166,7 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
     with house_style():
         fig, ax = plt.subplots(figsize=(8, 0.42 * len(labels) + 1.5))
         sns.barplot(data=data, y="label", x="share", hue="wave", order=labels,
-                    palette=WAVE_COLOURS, ax=ax)
+                    palette=wave_colours(data["wave"]), ax=ax)
         for container in ax.containers:
             ax.bar_label(container, labels=[f"{v:.0%}" for v in container.datavalues],
                          fontsize=8, padding=2)

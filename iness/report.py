@@ -54,7 +54,8 @@ def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
         NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except CellExecutionError as error:
-        last = [line for line in str(error).splitlines() if line.strip()][-1]
+        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+        last = [line for line in plain.splitlines() if line.strip()][-1]
         raise NotebookError(f"{path}: a cell failed: {last}") from error
     finally:
         if previous is None:

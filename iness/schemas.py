@@ -6,7 +6,8 @@ import pandera.pandas as pa
 from .clean.fields import org_type_table, role_table, size_band_table
 from .errors import ValidationError
 
-WAVES = [2016, 2017]
+#: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
+WAVE_RANGE = (1990, 2100)
 OUTCOMES = ["kept", "merged", "set_aside"]
 COORD_FLAGS = ["ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country"]
 COUNTRY_FLAGS = ["ok", "missing", "from_region", "region_disagrees", "unknown_name"]
@@ -47,7 +48,7 @@ def _date():
 
 
 COMMON = {
-    "wave": pa.Column("int16", pa.Check.isin(WAVES)),
+    "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
     "country_code": _text(checks=[pa.Check.str_matches(r"^[A-Z]{2}$")]),
     "country_flag": _flag(COUNTRY_FLAGS),
     "latitude": _latitude(), "longitude": _longitude(), "coord_flag": _flag(COORD_FLAGS),
@@ -95,13 +96,13 @@ PROJECTS = pa.DataFrameSchema({
 
 LINKS = pa.DataFrameSchema({
     "project_id": _text(nullable=False), "org_id": _text(nullable=False),
-    "wave": pa.Column("int16", pa.Check.isin(WAVES)),
+    "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
     "role": pa.Column(None, pa.Check.isin(role_table()["role"].tolist()), nullable=True),
 }, unique=["wave", "project_id", "org_id", "role"], strict=True, name="links")
 
 TAGS = pa.DataFrameSchema({
     "entity": _flag(["organisation", "project"]),
-    "entity_id": _text(nullable=False), "wave": pa.Column("int16", pa.Check.isin(WAVES)),
+    "entity_id": _text(nullable=False), "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
     "facet": _flag(FACETS), "tag": _text(nullable=False, checks=[NON_EMPTY]),
     "raw_value": _text(nullable=False), "match_rule": _text(nullable=False),
 }, strict=True, name="tags")

@@ -61,8 +61,9 @@ def org_type_columns(values: pd.Series) -> pd.DataFrame:
     """org_type (categorical of the five types) and org_type_flag (ok, missing, unknown)."""
     distinct = {value: org_type_of(value) for value in values.dropna().unique()}
     code = values.map(lambda value: distinct.get(value))
-    blank = values.map(lambda value: is_missing(value) or org_type_of(value) is None
-                       and '"name":""' in str(value).replace(" ", ""))
+    blank = pd.Series([is_missing(value) or (org_type_of(value) is None
+                                             and '"name":""' in str(value).replace(" ", ""))
+                       for value in values], index=values.index, dtype=bool)
     flag = pd.Series("ok", index=values.index).mask(blank, "missing")
     flag = flag.mask(~blank & code.isna(), "unknown")
     return pd.DataFrame({"org_type": code.astype(org_type_dtype()), "org_type_flag": flag})

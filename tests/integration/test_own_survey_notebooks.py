@@ -1,0 +1,25 @@
+"""Every notebook runs on a researcher's own survey (the shipped example)."""
+import subprocess
+import sys
+
+import iness
+from iness import own_survey, report
+
+
+def test_notebooks_run_on_the_example_survey(tmp_path):
+    tables = iness.build_survey(own_survey.EXAMPLE_SURVEY, tmp_path / "tables")
+    target = report.write_report(target=tmp_path / "reports",
+                                 parameters={"DATA": str(tables), "LANG": "fr"})
+    pages = sorted(path.name for path in target.glob("*.html"))
+    assert "index.html" in pages and len(pages) == len(report.notebook_paths()) + 1
+    page = (target / "02_social_issues.html").read_text()
+    assert "Wheelmap.org" in page and "2024" in page
+    assert (target / "figures" / "02_social_issues" / "02_categories.png").stat().st_size > 0
+
+
+def test_survey_command_writes_tables(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "iness.cli", "survey",
+                             str(own_survey.EXAMPLE_SURVEY), "--out", str(tmp_path / "t"),
+                             "--no-report"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "t" / "projects.parquet").is_file()

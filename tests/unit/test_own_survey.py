@@ -1,0 +1,78 @@
+"""A researcher's own survey: every bad cell reported at once, good files give
+the same tables as DSI4EU."""
+import pandas as pd
+import pytest
+
+import iness
+from iness import own_survey
+from iness.errors import SurveyError
+
+
+def test_example_survey_gives_valid_tables():
+    tables = iness.read_survey(own_survey.EXAMPLE_SURVEY)
+    assert len(tables["projects"]) == 26
+    assert set(tables["projects"]["wave"]) == {2024}
+    assert not tables["projects"]["is_suspect"].any()
+    wheelmap = tables["tags"].query("entity_id == 'E01'")
+    assert {"crowdsourcing, crowdmapping and crowdfunding", "open-source technologies"} <= set(
+        wheelmap["tag"])
+    assert tables["projects"].set_index("project_id").loc["E11", "country_code"] == "ES"
+
+
+def write(tmp_path, rows, name="survey.csv"):
+    frame = pd.DataFrame(rows)
+    path = tmp_path / name
+    if name.endswith(".xlsx"):
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+GOOD = {"platform_id": "A1", "platform_name": "Goteo", "country": "Spain",
+        "latitude": "41.39", "longitude": "2.17", "organisation_type": "social_enterprise",
+        "areas": "finance and economy; participation and democracy"}
+
+
+def test_every_bad_cell_is_reported_at_once(tmp_path):
+    rows = [GOOD,
+            {**GOOD, "platform_id": "A2", "latitude": "north", "wave": "twenty"},
+            {**GOOD, "platform_id": "A2", "organisation_type": "club", "platform_name": ""},
+            {**GOOD, "platform_id": "A4", "platform_name": "=HYPERLINK(\"http://x\")",
+             "country": "Atlantis", "start_date": "last year"}]
+    with pytest.raises(SurveyError) as error:
+        iness.read_survey(write(tmp_path, rows))
+    message = str(error.value)
+    for expected in ("survey.csv", "row 3, column 'latitude': 'north'",
+                     "row 3, column 'wave'", "row 4, column 'organisation_type': 'club'",
+                     "row 4, column 'platform_name'", "row 5, column 'platform_name'",
+                     "spreadsheet formula", "row 5, column 'country': 'Atlantis'",
+                     "row 5, column 'start_date'", "rows [3, 4], column 'platform_id'"):
+        assert expected in message, expected
+    assert "8 problem(s)" in message or "9 problem(s)" in message
+
+
+def test_negative_numbers_are_not_formulas(tmp_path):
+    tables = iness.read_survey(write(tmp_path, [{**GOOD, "longitude": "-3.70"}]))
+    assert tables["projects"]["longitude"].iloc[0] == pytest.approx(-3.70)
+
+
+def test_unknown_or_missing_columns(tmp_path):
+    with pytest.raises(SurveyError, match=r"missing \['platform_name'\], unknown \['nmae'\]"):
+        iness.read_survey(write(tmp_path, [{"platform_id": "A", "nmae": "x"}]))
+
+
+def test_excel_template_round_trip(tmp_path):
+    paths = own_survey.write_template(tmp_path / "template")
+    assert [p.name for p in paths] == ["template.csv", "template.xlsx"]
+    tables = iness.read_survey(paths[1])
+    assert tables["projects"]["project_name"].tolist() == ["Wheelmap.org"]
+    excel = write(tmp_path, [GOOD, {**GOOD, "platform_id": "A2"}], name="survey.xlsx")
+    assert len(iness.read_survey(excel)["projects"]) == 2
+
+
+def test_build_survey_writes_tables_the_notebooks_read(tmp_path):
+    iness.build_survey(own_survey.EXAMPLE_SURVEY, tmp_path / "tables")
+    survey = iness.survey(tmp_path / "tables")
+    assert survey.waves == (2024,)
+    assert len(survey.members("category")) > 26
