@@ -14,7 +14,7 @@ from .text import normalise_key
 PLACEHOLDER_NAMES = frozenset({
     "test", "testing", "test project", "test organisation", "xxx", "xx", "x", "a", "adf",
     "bleh", "bob", "none", "country", "asdf", "qwerty", "ffewfw", "foo", "bar", "name",
-    "my project", "project", "organisation", "organization", "n a", "na", "off",
+    "my project", "project", "organisation", "organization", "n a", "na", "off", "tes",
 })
 #: placeholder names with a number or a filler word: 'test2', 'project prova', 'prova2'
 PLACEHOLDER_PATTERN = re.compile(r"^(?:(?:my |project |test )?(?:test|testing|prova|xxx)"
@@ -24,13 +24,13 @@ GARBLED_MIN_QUESTION_MARKS = 3
 
 #: keyword patterns on the name, website and free tags, with their reason
 SPAM_PATTERNS = (
-    ("essay_mill", r"essay|essa4|\bassignments? help|writing services?|"
+    ("essay_mill", r"essay|essa4|\bassignments? help|writing services?|acad\w* writing|"
                    r"\bwriters? den\b|dissertation|term papers?|homework help|"
                    r"nursing online tools|online education merge|\btal co\b"),
     ("seo_or_commercial_spam", r"\bseo\b|geometry ?dash|happy ?wheels|sniper games?|"
                                r"dark ?spots|dermatology|\btaxi\b|\bcab service|casino|"
                                r"\bloans?\b.*\bcheap|viagra|replica watches|\bctp\b|"
-                               r"weight loss|skin care"),
+                               r"weight loss|skin care|five nights at|social bookmarking"),
 )
 
 #: patterns strong enough to be trusted inside a long description too
