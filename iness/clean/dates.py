@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from .text import is_missing
+from .text import is_missing, map_distinct
 
 EPOCH_PLACEHOLDER = "1970-01-01"
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -48,7 +48,8 @@ def parse_date(value: str | None, *, day_always_first: bool = False
 
 def date_columns(values: pd.Series, prefix: str, *, day_always_first: bool = False
                  ) -> pd.DataFrame:
-    pairs = [parse_date(value, day_always_first=day_always_first) for value in values]
+    pairs = map_distinct(values, lambda value: parse_date(
+        value, day_always_first=day_always_first)).tolist()
     return pd.DataFrame({
         prefix: pd.to_datetime(pd.Series([pair[0] for pair in pairs], index=values.index,
                                           dtype=object)),

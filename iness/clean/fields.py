@@ -36,6 +36,17 @@ def size_band_dtype() -> pd.CategoricalDtype:
     return pd.CategoricalDtype(size_band_table()["size_band"].tolist(), ordered=True)
 
 
+@lru_cache(maxsize=None)
+def _org_type_lookup() -> dict[str, str]:
+    table = org_type_table()
+    lookup = {}
+    for column in ("org_type", "raw_2017", "raw_2016"):
+        lookup.update({str(raw).lower(): code for raw, code in zip(table[column],
+                                                                    table["org_type"])})
+    return lookup
+
+
+@lru_cache(maxsize=4096)
 def org_type_of(raw: str | None) -> str | None:
     """The org_type code of a 2016 slug or a 2017 label (``None`` if blank or unknown).
 
@@ -49,12 +60,7 @@ def org_type_of(raw: str | None) -> str | None:
     text = str(raw).strip()
     if text.startswith("{"):
         text = (json.loads(text).get("name") or "").strip()
-    table = org_type_table()
-    for column in ("raw_2016", "raw_2017", "org_type"):
-        hit = table.loc[table[column].str.lower() == text.lower(), "org_type"]
-        if len(hit):
-            return hit.iloc[0]
-    return None
+    return _org_type_lookup().get(text.lower())
 
 
 def org_type_columns(values: pd.Series) -> pd.DataFrame:

@@ -91,29 +91,33 @@ def duplicate_groups(frame: pd.DataFrame, id_column: str, name_column: str,
 def merge_duplicates(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str
                      ) -> pd.DataFrame:
     """Keep canonical records only, filling their blanks from the records merged
-    into them (in file order)."""
+    into them (the first non-blank value in file order)."""
     if merges.empty:
         return frame.copy()
     merged_away = frame[id_column].isin(merges["id"])
-    kept = frame[~merged_away].set_index(id_column, drop=False)
+    kept = frame[~merged_away]
     donors = frame[merged_away].assign(
-        _into=frame.loc[merged_away, id_column].map(merges.set_index("id")["canonical_id"]))
-    for _, donor in donors.iterrows():
-        target = donor["_into"]
-        for column in kept.columns:
-            if column in (id_column, "source_file", "source_row"):
-                continue
-            if pd.isna(kept.at[target, column]) and not pd.isna(donor[column]):
-                kept.at[target, column] = donor[column]
-    return kept.reset_index(drop=True)
+        **{id_column: frame.loc[merged_away, id_column].map(
+            merges.set_index("id")["canonical_id"])})
+    fill = donors.groupby(id_column, sort=False).first()
+    protected = {id_column, "source_file", "source_row"}
+    columns = [column for column in frame.columns if column not in protected]
+    filled = kept.set_index(id_column)
+    # combine_first would also widen dtypes; fill column by column instead
+    for column in columns:
+        donor = fill[column].reindex(filled.index)
+        blank = filled[column].isna() & donor.notna()
+        if blank.any():
+            filled.loc[blank, column] = donor[blank]
+    return filled.reset_index()[frame.columns].reset_index(drop=True)
 
 
 def redirect(ids: pd.Series, merges: pd.DataFrame) -> pd.Series:
     """Replace merged ids by their canonical id."""
     if merges.empty:
         return ids
-    mapping = merges.set_index("id")["canonical_id"]
-    return ids.map(lambda value: mapping.get(value, value))
+    mapped = ids.map(merges.set_index("id")["canonical_id"])
+    return mapped.where(mapped.notna(), ids)
 
 
 def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
@@ -197,6 +201,30 @@ def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,
             .sort_values(columns[:6]).reset_index(drop=True))
 
 
+def fuzzy_pairs(old: pd.DataFrame, new: pd.DataFrame, id_column: str, name_column: str
+                ) -> pd.DataFrame:
+    """Best fuzzy name match (ratio >= WAVE_FUZZY_THRESHOLD) of each old record
+    among new records sharing the first three characters of its compact name
+    (blocking keeps the cost near linear: typos rarely hit the first letters)."""
+    def keyed(frame):
+        names = frame[name_column].map(normalise_key)
+        return frame.assign(_name=names, _block=names.str.replace(" ", "").str[:3])
+    old, new = keyed(old), keyed(new)
+    found = []
+    for block, candidates in new.groupby("_block"):
+        if not block:
+            continue
+        queries = old[old["_block"] == block]
+        choices = candidates["_name"].tolist()
+        for old_id, name in zip(queries[id_column], queries["_name"]):
+            best = process.extractOne(name, choices, scorer=fuzz.ratio,
+                                      score_cutoff=WAVE_FUZZY_THRESHOLD)
+            if best:
+                found.append((old_id, candidates[id_column].iloc[best[2]], round(best[1], 1)))
+    return pd.DataFrame(found, columns=[f"{id_column}_2016", f"{id_column}_2017", "score"]
+                        ).sort_values(["score", f"{id_column}_2016"], ascending=[False, True])
+
+
 def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str) -> pd.DataFrame:
     """Which 2016 record is which 2017 record: same compact name, else same
     website host, else a fuzzy name (rapidfuzz ratio >= WAVE_FUZZY_THRESHOLD).
@@ -226,17 +254,7 @@ def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str) -> pd.DataFra
         pairs = left.merge(right, on="_key", suffixes=("_2016", "_2017"))
         take(pairs, rule, 100.0)
     if len(old_left) and len(new_left):
-        choices = new_left[name_column].map(normalise_key).tolist()
-        found = []
-        for old_id, name in zip(old_left[id_column], old_left[name_column].map(normalise_key)):
-            if not name:
-                continue
-            best = process.extractOne(name, choices, scorer=fuzz.ratio,
-                                      score_cutoff=WAVE_FUZZY_THRESHOLD)
-            if best:
-                found.append((old_id, new_left[id_column].iloc[best[2]], round(best[1], 1)))
-        pairs = pd.DataFrame(found, columns=[f"{id_column}_2016", f"{id_column}_2017",
-                                             "score"]).sort_values("score", ascending=False)
+        pairs = fuzzy_pairs(old_left, new_left, id_column, name_column)
         take(pairs, "fuzzy_name", lambda row: row.score)
     return pd.DataFrame(matches, columns=["id_2016", "id_2017", "entity", "rule", "score"]
                         ).astype({"score": float})

@@ -9,7 +9,7 @@ import pandas as pd
 import pycountry
 
 from ..paths import PACKAGE_DATA
-from .text import is_missing, normalise_key
+from .text import is_missing, map_distinct, normalise_key
 
 #: coordinate flags, in the order they are tested
 COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
@@ -32,6 +32,7 @@ def country_index() -> dict[str, str]:
     return index
 
 
+@lru_cache(maxsize=8192)
 def country_code(name: str | None, *, allow_alpha3: bool = True) -> str | None:
     """ISO alpha-2 code of a country name (short, official, inverted, local or
     UK-nation name, or alpha-3); ``None`` when unknown.
@@ -59,9 +60,9 @@ def country_name(code: str | None) -> str | None:
 def resolve_countries(country: pd.Series, region: pd.Series) -> pd.DataFrame:
     """Country code from the country field, falling back on a country name in the
     region field; ``country_flag`` says which, or that they disagree."""
-    from_country = country.map(country_code)
+    from_country = map_distinct(country, country_code)
     # a region cell holds a country only when it spells a country name out
-    from_region = region.map(lambda value: country_code(value, allow_alpha3=False))
+    from_region = map_distinct(region, lambda value: country_code(value, allow_alpha3=False))
     flag = np.select(
         [from_country.notna() & from_region.notna() & (from_country != from_region),
          from_country.notna(),
@@ -116,8 +117,8 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     outside its country keeps its value and its flag, since either the pin or the
     country may be the wrong one.
     """
-    latitude = latitude_raw.map(parse_coordinate)
-    longitude = longitude_raw.map(parse_coordinate)
+    latitude = map_distinct(latitude_raw, parse_coordinate).astype(float)
+    longitude = map_distinct(longitude_raw, parse_coordinate).astype(float)
     blank = latitude_raw.map(is_missing) | longitude_raw.map(is_missing)
     not_numeric = ~blank & (latitude.isna() | longitude.isna())
     out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))

@@ -135,10 +135,26 @@ def _first_hit(patterns, texts) -> str | None:
     return None
 
 
+def name_reason(name: str | None) -> str | None:
+    """The reasons a name alone gives: empty, placeholder, garbled or keyboard mash."""
+    key = normalise_key(name)
+    if not key:
+        return "empty_name"
+    if key in PLACEHOLDER_NAMES or PLACEHOLDER_PATTERN.match(key):
+        return "test_or_placeholder"
+    if str(name).count("?") >= GARBLED_MIN_QUESTION_MARKS:
+        return "garbled_name"
+    if is_keyboard_mash(name):
+        return "keyboard_mash"
+    return None
+
+
 def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (),
                    companions: tuple = ()) -> str | None:
     """Why a record looks like spam or a test entry, or ``None``. ``labels`` are
-    short fields (website, free tags); ``descriptions`` long free text.
+    short fields (website, free tags); ``descriptions`` long free text;
+    ``companions`` short fields that support a keyboard-mash verdict (see
+    :func:`is_keyboard_mash`).
 
     >>> suspect_reason("Buy2essays.com")
     'essay_mill'
@@ -148,27 +164,55 @@ def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (
     'garbled_name'
     >>> suspect_reason("BeWelcome", descriptions=("instead of trying to find a taxi",))
     """
-    key = normalise_key(name)
-    if not key:
-        return "empty_name"
-    if key in PLACEHOLDER_NAMES or PLACEHOLDER_PATTERN.match(key):
-        return "test_or_placeholder"
-    if str(name).count("?") >= GARBLED_MIN_QUESTION_MARKS:
-        return "garbled_name"
-    if is_keyboard_mash(name, companions):
+    reason = name_reason(name)
+    if reason:
+        return reason
+    if companions and is_keyboard_mash(name, companions):
         return "keyboard_mash"
     return (_first_hit(SPAM_PATTERNS, (name, *labels))
             or _first_hit(DESCRIPTION_PATTERNS, descriptions))
 
 
+def _haystack(columns: list[pd.Series]) -> pd.Series:
+    """Lower-cased text and normalised keys of several columns, side by side."""
+    from .text import map_distinct
+    parts = []
+    for column in columns:
+        present = column.map(lambda value: isinstance(value, str) and value != "")
+        parts.append(column.where(present, "").astype(str).str.lower())
+    for column in columns:
+        parts.append(map_distinct(column, normalise_key).astype(str))
+    hay = parts[0]
+    for part in parts[1:]:
+        hay = hay + " " + part
+    return hay
+
+
+def _pattern_hits(hay: pd.Series, patterns) -> pd.Series:
+    reason = pd.Series(None, index=hay.index, dtype=object)
+    for name, pattern in patterns:
+        hit = hay.str.contains(pattern, regex=True).fillna(False).astype(bool)
+        reason = reason.where(reason.notna() | ~hit, name)
+    return reason
+
+
 def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
                   descriptions: list[pd.Series] = (),
                   companions: list[pd.Series] = ()) -> pd.DataFrame:
-    """``is_suspect`` and ``suspect_reason`` for each record."""
-    def rows(columns):
-        return zip(*columns) if len(columns) else [()] * len(names)
-    reasons = [suspect_reason(name, tuple(label), tuple(text), tuple(companion))
-               for name, label, text, companion in
-               zip(names, rows(labels), rows(descriptions), rows(companions))]
-    reason = pd.Series(reasons, index=names.index, dtype=object)
+    """``is_suspect`` and ``suspect_reason`` for each record: the same verdicts as
+    :func:`suspect_reason`, computed column-wise (names once per distinct value,
+    keyword patterns over whole columns)."""
+    from .text import map_distinct
+    reason = map_distinct(names, name_reason)
+    if len(companions):
+        rows = zip(*companions)
+        for position, (name, companion) in enumerate(zip(names, rows)):
+            if reason.iloc[position] is None and is_keyboard_mash(name, tuple(companion)):
+                reason.iloc[position] = "keyboard_mash"
+    spam = _pattern_hits(_haystack([names, *labels]), SPAM_PATTERNS)
+    reason = reason.where(reason.notna(), spam)
+    if len(descriptions):
+        prose = _pattern_hits(_haystack(list(descriptions)), DESCRIPTION_PATTERNS)
+        reason = reason.where(reason.notna(), prose)
+    reason = reason.astype(object).where(reason.notna(), None)
     return pd.DataFrame({"is_suspect": reason.notna(), "suspect_reason": reason})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from functools import lru_cache
 from html.parser import HTMLParser
 
 import pandas as pd
@@ -34,8 +35,16 @@ def collapse_spaces(value: str | None) -> str | None:
 
 def fold_ascii(value: str) -> str:
     """Drop accents: NFKD, then remove combining marks (``é`` -> ``e``; ``ł`` stays)."""
+    if value.isascii():
+        return value
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+@lru_cache(maxsize=65536)
+def _normalise_text(value: str) -> str:
+    folded = fold_ascii(value).lower().replace("&", " and ").replace("ł", "l")
+    return _NON_ALNUM.sub(" ", folded).strip()
 
 
 def normalise_key(value: str | None) -> str:
@@ -49,8 +58,7 @@ def normalise_key(value: str | None) -> str:
     """
     if is_missing(value):
         return ""
-    folded = fold_ascii(value).lower().replace("&", " and ").replace("ł", "l")
-    return _NON_ALNUM.sub(" ", folded).strip()
+    return _normalise_text(str(value))
 
 
 def compact_key(value: str | None) -> str:
@@ -65,6 +73,16 @@ def compact_key(value: str | None) -> str:
 def blank_to_none(value):
     """Empty or whitespace-only strings (and JSON nulls) become ``None``."""
     return None if is_missing(value) else str(value)
+
+
+def map_distinct(values: pd.Series, function) -> pd.Series:
+    """Apply ``function`` once per distinct value (missing values included) and
+    spread the results back: cleaning cost grows with the vocabulary, not the rows."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    results = [function(value) for value in uniques]
+    missing = function(None)
+    return pd.Series([results[code] if code >= 0 else missing for code in codes],
+                     index=values.index, dtype=object)
 
 
 def clean_text_series(values: pd.Series) -> pd.Series:

@@ -60,16 +60,15 @@ def _label(item) -> str | None:
 def tags_from_lists(frame: pd.DataFrame, columns: dict[str, str], entity: str,
                     id_column: str, source_file: str) -> pd.DataFrame:
     """Long raw tags from JSON list columns: entity, entity_id, facet, raw_value."""
-    rows = []
-    for source_row, record in frame.iterrows():
-        for column, facet in columns.items():
-            for item in _json_list(record[column]):
-                label = _label(item)
-                if label is not None:
-                    rows.append((entity, str(record[id_column]), facet, label,
-                                 source_file, source_row))
-    return pd.DataFrame(rows, columns=["entity", "entity_id", "facet", "raw_value",
-                                       "source_file", "source_row"])
+    parts = []
+    for column, facet in columns.items():
+        items = frame[column].map(_json_list).explode().dropna()
+        labels = items.map(_label).dropna()
+        parts.append(pd.DataFrame({
+            "entity": entity, "entity_id": frame.loc[labels.index, id_column].astype(str)
+            .to_numpy(), "facet": facet, "raw_value": labels.to_numpy(),
+            "source_file": source_file, "source_row": labels.index.to_numpy()}))
+    return pd.concat(parts, ignore_index=True)
 
 
 def tags_from_text(frame: pd.DataFrame, columns: dict[str, str], entity: str,

@@ -5,7 +5,7 @@ import re
 
 import pandas as pd
 
-from .text import is_missing
+from .text import is_missing, map_distinct
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
 
@@ -32,6 +32,6 @@ def website_domain(value: str | None) -> tuple[str | None, str]:
 
 
 def website_columns(values: pd.Series) -> pd.DataFrame:
-    pairs = values.map(website_domain)
+    pairs = map_distinct(values, website_domain)
     return pd.DataFrame({"website_domain": pairs.str[0], "website_flag": pairs.str[1]},
                         index=values.index)

@@ -168,3 +168,18 @@ def test_flag_suspects_columns():
     assert out["is_suspect"].tolist() == [False, True]
     assert out["suspect_reason"].tolist() == [None, "test_or_placeholder"]
     assert np.dtype(out["is_suspect"].dtype) == bool
+
+
+def test_column_wise_flags_match_the_record_rule():
+    names = pd.Series(["Goteo", "test", "JBQAM", "BeWelcome", "Writers Den", "Nice Lab",
+                       None, "OKFN"])
+    labels = [pd.Series(["goteo.org", "", "JBPSZ.com", "bewelcome.org", "", "", "", ""]),
+              pd.Series(["[]", "[]", "", "[]", "[]", '["Essay Writing"]', "", ""])]
+    descriptions = [pd.Series(["", "", "", "find a taxi", "", "", "", "SEO audits"])]
+    companions = [pd.Series(["", "", "v zjdkOVZ", "", "", "", "", ""])]
+    flags = suspect.flag_suspects(names, labels, descriptions, companions)
+    expected = [suspect.suspect_reason(n, (a, b), (d,), (c,)) for n, a, b, d, c in
+                zip(names, *labels, *descriptions, *companions)]
+    assert flags["suspect_reason"].tolist() == expected
+    assert expected[:6] == [None, "test_or_placeholder", "keyboard_mash", None, "essay_mill",
+                            "essay_mill"]
