@@ -14,6 +14,7 @@ from .analysis import ledger_summary
 from .clean.assemble import TABLE_NAMES, clean_all
 from .errors import ValidationError
 from .paths import processed_dir
+from .progress import progress
 from .schemas import validate_tables
 
 #: characters that make a spreadsheet run a cell as a formula
@@ -71,7 +72,7 @@ def write_tables(tables: dict[str, pd.DataFrame], target: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     staging.chmod(0o755)
     try:
-        for name, frame in tables.items():
+        for name, frame in progress(tables.items(), "writing tables", total=len(tables)):
             _write_table(frame, staging, name)
         previous = target.with_name(f".{target.name}-old")
         if previous.exists():
@@ -90,7 +91,7 @@ def write_tables(tables: dict[str, pd.DataFrame], target: Path) -> Path:
 def read_all_raw(raw_folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """The five raw frames, from the fetched cache or from a folder laid out like it."""
     return {name: raw.read_raw(name, None if raw_folder is None else Path(raw_folder) / name)
-            for name in raw.RAW_SPECS}
+            for name in progress(raw.RAW_SPECS, "reading raw files")}
 
 
 def build(target: Path | None = None, raw_folder: Path | str | None = None) -> dict:

@@ -26,8 +26,6 @@ commands:
 
 def command_fetch(args) -> None:
     from . import fetch
-    import logging
-    logging.getLogger("pooch").setLevel(logging.WARNING)
     for outcome in fetch.fetch_all():
         print(f"{outcome.action:>10}  {outcome.name}")
 

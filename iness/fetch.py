@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import os
 import shutil
 import sys
@@ -21,6 +22,9 @@ from .errors import DataFetchError, DataHashError
 from .paths import PACKAGE_DATA, raw_dir
 
 MIRROR_VARIABLE = "INESS_DATA_MIRROR"
+# iness reports what it fetched itself (``iness fetch``); pooch's own log lines
+# would repeat it on stderr
+pooch.get_logger().setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)

@@ -362,3 +362,24 @@ def combinations_figure(table: pd.DataFrame, lang: str | None = None):
         ax.set_xlabel(text("share_of_platforms", lang))
         ax.set_title(text("strategies_title", lang))
     return fig
+
+
+def interval_figure(table: pd.DataFrame, label_column: str, title_key: str,
+                    lang: str | None = None):
+    """Shares with their 95 % intervals (columns share, ci_low, ci_high), one row each."""
+    lang = language(lang)
+    data = table.sort_values("share")
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 0.4 * len(data) + 1.5))
+        y = np.arange(len(data))
+        ax.errorbar(data["share"], y, xerr=[data["share"] - data["ci_low"],
+                                            data["ci_high"] - data["share"]],
+                    fmt="o", color="#0072B2", ecolor="#999999", capsize=3)
+        ax.set_yticks(y)
+        ax.set_yticklabels([f"{label} (n={n})" for label, n in
+                            zip(data[label_column], data["platforms"])])
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_xlim(0, max(0.05, float(data["ci_high"].max()) * 1.1))
+        ax.set_xlabel(text("share_of_platforms", lang))
+        ax.set_title(text(title_key, lang))
+    return fig

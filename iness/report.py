@@ -14,12 +14,24 @@ from nbclient.exceptions import CellExecutionError
 from .errors import InessError, NotebookError
 from .figures import FIGURES_DIR_VARIABLE
 from .paths import notebooks_dir, reports_dir
+from .progress import progress
 
 KERNEL = "python3"
 TIMEOUT = 600
-#: <script src="http..."> and <link href="http..."> tags: the report must open offline
-_EXTERNAL = re.compile(r'<script[^>]+src="https?://[^"]*"[^>]*>\s*</script>|'
-                       r'<link[^>]+href="https?://[^"]*"[^>]*>', re.IGNORECASE)
+#: script blocks and stylesheet links that reach the network (mermaid, widget
+#: renderers from CDNs): the report must open offline and without console errors
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+_EXTERNAL_LINK = re.compile(r'<link[^>]+href="https?://[^"]*"[^>]*>', re.IGNORECASE)
+#: an empty favicon, so that browsers do not ask the server for one
+FAVICON = '<link rel="icon" href="data:,">'
+
+
+def offline(page: str) -> str:
+    """Drop every script or stylesheet that would fetch from the network."""
+    page = _SCRIPT.sub(lambda m: "" if re.search(r"https?://", m.group(0)) else m.group(0),
+                       page)
+    page = _EXTERNAL_LINK.sub("", page)
+    return page.replace("<head>", "<head>\n" + FAVICON, 1)
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;
@@ -86,7 +98,7 @@ def to_html(notebook) -> str:
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="lab")
     body, _ = exporter.from_notebook_node(notebook)
-    return _EXTERNAL.sub("", body)
+    return offline(body)
 
 
 def title_of(notebook, fallback: str) -> str:
@@ -108,7 +120,7 @@ def index_page(entries: list[dict]) -> str:
                      f' <small>({entry["stem"]}.ipynb)</small>'
                      f'<div class="figures">{figures}</div></li>')
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<title>iness report</title>"
+            f"<title>iness report</title>{FAVICON}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             "<h1>iness: the talk's figures on the DSI4EU survey</h1>\n"
             "<p>Each page is a notebook executed from the clean tables. Figures are in "
@@ -116,25 +128,50 @@ def index_page(entries: list[dict]) -> str:
             f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n")
 
 
+def _execute_one(job: tuple) -> tuple:
+    """Worker: execute one notebook (in its own process, so that its figures
+    folder can be set in the environment its kernel inherits)."""
+    path, figures_dir, parameters = job
+    started = time.perf_counter()
+    notebook = execute(path, figures_dir, parameters)
+    return notebook, time.perf_counter() - started
+
+
+def execute_all(paths: list[Path], target: Path, parameters: dict | None,
+                workers: int | None = None):
+    """Execute notebooks, ``workers`` at a time (default: one per core, at most
+    4); yields (path, notebook, seconds) in the notebooks' order."""
+    jobs = [(path, target / "figures" / path.stem, parameters) for path in paths]
+    workers = workers or min(4, os.cpu_count() or 1, len(jobs))
+    if workers <= 1:
+        for job in jobs:
+            yield (job[0], *_execute_one(job))
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for job, (notebook, seconds) in zip(jobs, pool.map(_execute_one, jobs)):
+            yield job[0], notebook, seconds
+
+
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                  in_place: bool = False, parameters: dict | None = None,
-                 notebooks_folder: Path | None = None) -> Path:
+                 notebooks_folder: Path | None = None, workers: int | None = None) -> Path:
     """Execute the notebooks and write ``reports/``: one HTML page per notebook,
     ``index.html`` and ``figures/<notebook>/*.png|svg``. With ``in_place``, the
     executed notebooks are also saved back (the outputs that nbval compares)."""
     target = Path(target or reports_dir())
     target.mkdir(parents=True, exist_ok=True)
+    paths = notebook_paths(notebooks_folder, notebooks)
     entries = []
-    for path in notebook_paths(notebooks_folder, notebooks):
-        started = time.perf_counter()
-        figures_dir = target / "figures" / path.stem
-        notebook = execute(path, figures_dir, parameters)
+    for path, notebook, seconds in progress(execute_all(paths, target, parameters, workers),
+                                            "notebooks", total=len(paths)):
         (target / f"{path.stem}.html").write_text(to_html(notebook), encoding="utf-8")
         if in_place:
             nbformat.write(notebook, path)
+        figures_dir = target / "figures" / path.stem
         entries.append({"stem": path.stem, "title": title_of(notebook, path.stem),
                         "figures": sorted(figures_dir.glob("*.png"))})
-        print(f"  {path.name:<40} {time.perf_counter() - started:5.1f} s")
+        print(f"  {path.name:<40} {seconds:5.1f} s")
     if notebooks is None:
         (target / "index.html").write_text(index_page(entries), encoding="utf-8")
     print(f"Report written to {target / 'index.html'}")

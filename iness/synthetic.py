@@ -50,6 +50,11 @@ FREE_TAGS = ["social innovation", "community", "makers", "open source", "fablab"
 class _Maker:
     def __init__(self, seed: int):
         self.rng = np.random.default_rng(seed)
+        labels, variants = facet_labels(), variant_table()
+        self.tags = {facet: group["tag"].tolist() for facet, group in labels.groupby("facet")}
+        self.variants = {facet: group["variant"].tolist()
+                         for facet, group in variants.groupby("facet")}
+        self.recoded = variants.loc[variants["kind"] == "recode", "variant"].tolist()
 
     def pick(self, values, size=None):
         return self.rng.choice(np.asarray(values, dtype=object), size=size)
@@ -62,10 +67,7 @@ class _Maker:
         return " ".join(word.capitalize() for word in words) + f" {self.rng.integers(1, 10**6)}"
 
     def labels(self, facet: str, how_many: int, mess: float = 0.1) -> list[str]:
-        labels = facet_labels()
-        tags = labels.loc[labels["facet"] == facet, "tag"].tolist()
-        variants = variant_table()
-        variants = variants.loc[variants["facet"] == facet, "variant"].tolist()
+        tags, variants = self.tags[facet], self.variants.get(facet, [])
         chosen = list(self.pick(tags, how_many))
         if variants and self.rng.random() < mess:
             chosen.append(self.pick(variants))
@@ -106,7 +108,7 @@ def _orgs_2016(maker: _Maker, count: int) -> pd.DataFrame:
 
 
 def _projects_2016(maker: _Maker, count: int) -> pd.DataFrame:
-    types = facet_labels().query("facet == 'project_type'")["tag"].tolist()
+    types = maker.tags["project_type"]
     rows = []
     for index in range(count):
         name = maker.name() if maker.rng.random() > 0.02 else maker.pick(SPAM_NAMES)
@@ -118,8 +120,7 @@ def _projects_2016(maker: _Maker, count: int) -> pd.DataFrame:
             ", ".join(maker.labels("dsi_area", maker.rng.integers(1, 3), mess=0)),
             "An increase in the quality of things.\r\r\nFor all. ",
             ", ".join(maker.labels("tech_focus", maker.rng.integers(1, 3), mess=0)),
-            ", ".join(variant_table().query("kind == 'recode'")["variant"].sample(
-                n=int(maker.rng.integers(1, 4)), random_state=index).tolist()),
+            ", ".join(maker.pick(maker.recoded, int(maker.rng.integers(1, 4)))),
             maker.uuid(), f"{maker.rng.integers(1, 13)}/1/{maker.rng.integers(2013, 2018)}"
             if maker.rng.random() < 0.3 else ""])
     return pd.DataFrame(rows, columns=RAW_SPECS["wave2016/projects.csv"].columns)
@@ -135,7 +136,21 @@ def _links_2016(maker: _Maker, count: int, org_ids, project_ids) -> pd.DataFrame
                          "Project ID": projects, "Role": maker.pick(roles, count)})
 
 
-def _records_2017_orgs(maker: _Maker, count: int) -> list[dict]:
+def _carried_over(maker: _Maker, old_names: list[str], count: int) -> list[str]:
+    """2017 names: as in the real dump, most records are migrated 2016 ones (same
+    name), the rest new."""
+    names = []
+    for index in range(count):
+        migrated = index < len(old_names) and maker.rng.random() < MIGRATED_SHARE
+        names.append(old_names[index] if migrated else maker.name())
+    return names
+
+
+#: share of 2017 records that are 2016 records carried over (real: about 97 %)
+MIGRATED_SHARE = 0.95
+
+
+def _records_2017_orgs(maker: _Maker, count: int, names: list[str]) -> list[dict]:
     types = org_type_table()
     records = []
     for index in range(count):
@@ -145,7 +160,7 @@ def _records_2017_orgs(maker: _Maker, count: int) -> list[dict]:
                     {"id": type_index + 1, "name": types["raw_2017"].iloc[type_index]})
         located = maker.rng.random() > 0.1
         records.append({
-            "organisation_id": index + 1, "organisation_name": maker.name(),
+            "organisation_id": index + 1, "organisation_name": names[index],
             "website": f"http://www.org{index}.net" if maker.rng.random() < 0.1 else "",
             "short_description": "",
             "long_description": "<p>Caf&eacute; for&nbsp;<b>makers</b></p>"
@@ -163,14 +178,15 @@ def _records_2017_orgs(maker: _Maker, count: int) -> list[dict]:
     return records
 
 
-def _records_2017_projects(maker: _Maker, count: int, org_count: int) -> list[dict]:
+def _records_2017_projects(maker: _Maker, count: int, org_count: int,
+                           names: list[str]) -> list[dict]:
     def items(facet, how_many):
         return [{"id": str(i), "name": label.capitalize()}
                 for i, label in enumerate(maker.labels(facet, how_many, mess=0.05))]
     records = []
     for index in range(count):
         records.append({
-            "project_id": index + 1, "project_name": maker.name(), "website": "",
+            "project_id": index + 1, "project_name": names[index], "website": "",
             "short_description": "", "long_description": "<p>We help&rsquo;s people</p>",
             "social_impact": "", "start_date": None, "end_date": None, "country": "",
             "region": "", "latitude": "", "longitude": "",
@@ -198,8 +214,11 @@ def write_survey(folder: Path | str, scale: float = 1.0, seed: int = 0) -> Path:
     projects = _projects_2016(maker, size["projects_2016"])
     links = _links_2016(maker, size["links_2016"], orgs["Organisation ID"],
                         projects["Project ID"])
-    orgs17 = _records_2017_orgs(maker, size["orgs_2017"])
-    projects17 = _records_2017_projects(maker, size["projects_2017"], size["orgs_2017"])
+    orgs17 = _records_2017_orgs(maker, size["orgs_2017"], _carried_over(
+        maker, orgs["Name"].str.strip().tolist(), size["orgs_2017"]))
+    projects17 = _records_2017_projects(maker, size["projects_2017"], size["orgs_2017"],
+                                        _carried_over(maker, projects["Project Name"].tolist(),
+                                                      size["projects_2017"]))
     _link_both_sides(orgs17, projects17)
     (folder / "wave2016").mkdir(parents=True, exist_ok=True)
     (folder / "wave2017").mkdir(parents=True, exist_ok=True)
