@@ -63,6 +63,8 @@ def duplicate_groups(frame: pd.DataFrame, id_column: str, name_column: str,
         usable = key.notna() & (key != "")
         # a spam record never merges into a genuine one (nor the reverse), even
         # when it borrowed the genuine record's website
+        pair = key.astype(str) + "|" + frame["is_suspect"].astype(str)
+        usable &= pair.duplicated(keep=False)  # only keys shared by two records or more
         grouping = [key[usable], frame.loc[usable, "is_suspect"]]
         for _, members in frame.loc[usable, id_column].groupby(grouping):
             members = members.tolist()
@@ -138,10 +140,10 @@ def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
     key = ["wave", "org_id", "project_id", "role"]
     first = usable.drop_duplicates(subset=key, keep="first")
     repeated = usable[~usable.index.isin(first.index)]
-    first_label = first.set_index(key)["source_row"] if len(first) else None
-    merged_into = [f"{row.source_file}#{first_label.loc[tuple(getattr(row, k) for k in key)]}"
-                   if first_label is not None else None
-                   for row in repeated.itertuples()]
+    kept_row = first[key + ["source_file", "source_row"]].rename(
+        columns={"source_file": "_file", "source_row": "_row"})
+    located = repeated[key].merge(kept_row, on=key, how="left")
+    merged_into = (located["_file"] + "#" + located["_row"].astype(str)).tolist()
     ledger = pd.concat([
         pd.DataFrame({"source_file": first["source_file"], "source_row": first["source_row"],
                       "outcome": "kept", "reason": None, "entity": "link",
