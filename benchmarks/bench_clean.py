@@ -47,7 +47,6 @@ def naive_versus_vectorised(scale: float) -> dict:
     synthetic.write_survey(folder, scale=scale, seed=1)
     projects = raw.read_raw(PROJECTS_2016, folder / PROJECTS_2016)
     tags = tags_from_text(projects, FACETS_2016, "project", "Project ID", PROJECTS_2016)
-    vocab.match_tag.__wrapped__ if hasattr(vocab.match_tag, "__wrapped__") else None
     started = time.perf_counter()
     naive = [vocab.match_tag(value, facet).tag for facet, value
              in zip(tags["facet"], tags["raw_value"])]

@@ -506,3 +506,10 @@ def activity_lift(members_activity: pd.DataFrame, members_category: pd.DataFrame
     return (table[["category", "activity", "platforms", "share_in_category", "share_overall",
                    "lift"]].sort_values(["lift", "category", "activity"],
                                         ascending=[False, True, True]).reset_index(drop=True))
+
+
+def org_type_labels(lang: str = "en") -> dict[str, str]:
+    """Organisation type codes to their labels in one language."""
+    from .clean.fields import org_type_table
+    table = org_type_table()
+    return dict(zip(table["org_type"], table[f"label_{lang}"]))

@@ -14,17 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
+import pandas as pd
+import seaborn as sns
 
-matplotlib.use(os.environ.get("MPLBACKEND", "Agg")) if "ipykernel" not in \
-    __import__("sys").modules else None
-import matplotlib.pyplot as plt  # noqa: E402
-import networkx as nx  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
-
-from . import taxonomy  # noqa: E402
-from .paths import PACKAGE_DATA  # noqa: E402
+from . import taxonomy
+from .paths import PACKAGE_DATA
 
 STYLE = PACKAGE_DATA / "iness.mplstyle"
 FIGURES_DIR_VARIABLE = "INESS_FIGURES_DIR"

@@ -35,9 +35,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def http_server():
-    """Start a real HTTP server on 127.0.0.1 serving a folder; yields a starter."""
+def server_factory():
+    """A starter of real HTTP servers on 127.0.0.1 (each serving a folder) and a
+    function that stops them all."""
     servers = []
 
     def start(folder: Path) -> str:
@@ -47,7 +47,25 @@ def http_server():
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}"
 
+    def stop():
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+    return start, stop
+
+
+@pytest.fixture
+def http_server():
+    """Start a real HTTP server on 127.0.0.1 serving a folder; yields the starter."""
+    start, stop = server_factory()
     yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+    stop()
+
+
+@pytest.fixture(scope="module")
+def http_server_module():
+    """The same, kept for a whole test module."""
+    start, stop = server_factory()
+    yield start
+    stop()

@@ -39,31 +39,6 @@ def site(http_server_module):
     return http_server_module(folder)
 
 
-@pytest.fixture(scope="module")
-def http_server_module():
-    import functools
-    import http.server
-    import socketserver
-    import threading
-    servers = []
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    def start(folder: Path) -> str:
-        server = socketserver.TCPServer(("127.0.0.1", 0),
-                                        functools.partial(Quiet, directory=str(folder)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-        server.server_close()
-
-
 def open_page(browser, url):
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors = []
