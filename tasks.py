@@ -22,8 +22,9 @@ BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PINS = ROOT / "requirements" / "pins.txt"
 STAMP = VENV / ".iness-installed"
 #: what pytest runs: unit and integration tests, and every notebook through nbval
-PYTEST_ARGS = ["tests", "notebooks", "--nbval", "--nbval-current-env",
-               "--nbval-sanitize-with", "notebooks/sanitize.cfg", "-p", "no:cacheprovider"]
+PYTEST_ARGS = ["iness", "tests", "notebooks", "--doctest-modules", "--nbval",
+               "--nbval-current-env", "--nbval-sanitize-with", "notebooks/sanitize.cfg",
+               "-p", "no:cacheprovider"]
 
 
 def sh(*command: str | Path) -> None:

@@ -32,7 +32,7 @@ def main() -> None:
     timed("build", lambda: build.build(target / "tables"))
     html_seconds = 0.0
     for path in report.notebook_paths():
-        notebook = timed(f"notebook {path.name}", lambda: report.execute(
+        notebook = timed(f"notebook {path.name}", lambda path=path: report.execute(
             path, target / "figures" / path.stem, {"DATA": str(target / "tables")}))
         started = time.perf_counter()
         (target / f"{path.stem}.html").write_text(report.to_html(notebook), encoding="utf-8")

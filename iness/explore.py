@@ -57,7 +57,7 @@ def explorer(survey, framework: str = "category", name: str = "explorer"):
     """Show the default (unfiltered) figure, then drop-downs that redraw it
     (they act only where a widget front-end runs, as in JupyterLab)."""
     import ipywidgets as widgets
-    from IPython.display import clear_output, display
+    from IPython.display import clear_output
 
     figures.show(filtered_figure(survey, framework), name)
     choices = options(survey)

@@ -4,7 +4,6 @@ Needs the report written by `iness report` (the README's test command runs it
 first) and /usr/bin/chromium (installed by .ci/run with apt-get)."""
 import os
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -39,5 +39,5 @@ def test_bounds_agree():
     bounds = {re.split(r"[<>=]", item)[0].lower().replace("_", "-"): item.lower().replace("_", "-")
               for item in project["dependencies"]}
     text = (ROOT / "environment.yml").read_text().lower().replace("_", "-")
-    for name, spec in bounds.items():
+    for spec in bounds.values():
         assert spec in text, f"{spec} (pyproject) not in environment.yml"

@@ -18,7 +18,8 @@ def english():
 def test_language_switch_changes_labels():
     english = figures.scaling_matrix_figure()
     french = figures.scaling_matrix_figure(lang="fr")
-    assert english.axes[0].get_title(loc="left") == "DSI practices against the three levers of user-based growth"
+    assert english.axes[0].get_title(loc="left") == \
+        "DSI practices against the three levers of user-based growth"
     assert french.axes[0].get_title(loc="left").startswith("Pratiques")
     assert "Trainings" in [t.get_text() for t in english.axes[0].get_yticklabels()]
     assert "Formations" in [t.get_text() for t in french.axes[0].get_yticklabels()]
