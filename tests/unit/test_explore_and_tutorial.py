@@ -1,0 +1,45 @@
+"""The explorer's filters and the tutorial's checks, on the shipped example survey."""
+import matplotlib
+import pytest
+
+import iness
+from iness import explore, own_survey, tutorial
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("example")
+    iness.build_survey(own_survey.EXAMPLE_SURVEY, folder)
+    return iness.survey(folder)
+
+
+def test_filters_combine(example):
+    french = explore.filter_platforms(example, country="FR")
+    french_health = explore.filter_platforms(example, category="health", country="FR")
+    assert 0 < len(french_health) < len(french) < len(example.projects)
+    assert set(french_health["project_name"]) >= {"Seintinelles", "Carenity"}
+    grassroots = explore.filter_platforms(example, org_type="grassroots")
+    assert "Open Food Facts" in set(grassroots["project_name"])
+
+
+def test_filtered_figure_names_the_filter(example):
+    fig = explore.filtered_figure(example, "activity", country="FR", lang="en")
+    assert isinstance(fig, matplotlib.figure.Figure)
+    assert fig.axes[0].get_title(loc="left").endswith("— FR")
+
+
+def test_explorer_offers_the_data_choices(example):
+    choices = explore.options(example)
+    assert choices["category"][0] == explore.ALL and "health" in choices["category"]
+    assert "FR" in choices["country"] and "grassroots" in choices["org_type"]
+
+
+def test_tutorial_checks_answers_against_the_data(example):
+    answers = tutorial.expected_answers(example)
+    assert answers[1] == 26
+    assert "not answered" in repr(tutorial.check(1, None, example))
+    assert "correct" in repr(tutorial.check(1, 26, example))
+    with pytest.raises(AssertionError, match="Exercise 1"):
+        tutorial.check(1, 25, example)
+    with pytest.raises(AssertionError, match="between 0 and 1"):
+        tutorial.check(2, answers[2] * 100, example)
