@@ -169,22 +169,21 @@ def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
 def entity_ledger(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str,
                   entity: str) -> pd.DataFrame:
     """One ledger row per raw record of an organisation or project file."""
-    merge_info = merges.set_index("id") if not merges.empty else None
-    rows = []
-    for record in frame[["source_file", "source_row", id_column, "is_suspect",
-                         "suspect_reason"]].itertuples(index=False):
-        record_id = getattr(record, id_column)
-        if merge_info is not None and record_id in merge_info.index:
-            info = merge_info.loc[record_id]
-            rows.append((record.source_file, record.source_row, "merged",
-                         f"duplicate: {info['merge_rule']}", entity, record_id,
-                         info["canonical_id"]))
-        else:
-            reason = f"suspect: {record.suspect_reason}" if record.is_suspect else None
-            rows.append((record.source_file, record.source_row, "kept", reason, entity,
-                         record_id, None))
-    return pd.DataFrame(rows, columns=["source_file", "source_row", "outcome", "reason",
-                                       "entity", "entity_id", "merged_into"])
+    ids = frame[id_column]
+    info = merges.set_index("id") if not merges.empty else pd.DataFrame(
+        columns=["canonical_id", "merge_rule"])
+    merged_into = ids.map(info["canonical_id"])
+    is_merged = merged_into.notna()
+    suspect = frame["suspect_reason"].where(frame["is_suspect"])
+    reason = ("duplicate: " + ids.map(info["merge_rule"]).astype(object)).where(
+        is_merged, ("suspect: " + suspect.astype(object)).where(suspect.notna()))
+    return pd.DataFrame({
+        "source_file": frame["source_file"].to_numpy(),
+        "source_row": frame["source_row"].to_numpy(),
+        "outcome": is_merged.map({True: "merged", False: "kept"}).to_numpy(),
+        "reason": reason.astype(object).where(reason.notna(), None).to_numpy(),
+        "entity": entity, "entity_id": ids.to_numpy(),
+        "merged_into": merged_into.astype(object).where(is_merged, None).to_numpy()})
 
 
 def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,

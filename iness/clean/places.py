@@ -119,7 +119,8 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     """
     latitude = map_distinct(latitude_raw, parse_coordinate).astype(float)
     longitude = map_distinct(longitude_raw, parse_coordinate).astype(float)
-    blank = latitude_raw.map(is_missing) | longitude_raw.map(is_missing)
+    blank = (map_distinct(latitude_raw, is_missing).astype(bool)
+             | map_distinct(longitude_raw, is_missing).astype(bool))
     not_numeric = ~blank & (latitude.isna() | longitude.isna())
     out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))
     zero = ~blank & (latitude == 0) & (longitude == 0)

@@ -87,8 +87,7 @@ def map_distinct(values: pd.Series, function) -> pd.Series:
 
 def clean_text_series(values: pd.Series) -> pd.Series:
     """Collapse whitespace in every cell; blanks become missing."""
-    cleaned = [collapse_spaces(value) for value in values]
-    return pd.Series(cleaned, index=values.index, dtype=object)
+    return map_distinct(values, collapse_spaces)
 
 
 class _TextExtractor(HTMLParser):

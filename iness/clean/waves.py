@@ -14,7 +14,8 @@ from .dates import date_columns
 from .fields import org_type_columns, size_columns
 from .places import check_coordinates, resolve_countries
 from .suspect import flag_suspects
-from .text import blank_to_none, clean_text_series, html_to_text, split_multi
+from .text import (blank_to_none, clean_text_series, html_to_text, map_distinct,
+                   split_multi)
 from .web import website_columns
 
 ORGS_2016 = "wave2016/orgs.csv"
@@ -62,7 +63,7 @@ def tags_from_lists(frame: pd.DataFrame, columns: dict[str, str], entity: str,
     """Long raw tags from JSON list columns: entity, entity_id, facet, raw_value."""
     parts = []
     for column, facet in columns.items():
-        items = frame[column].map(_json_list).explode().dropna()
+        items = map_distinct(frame[column], _json_list).explode().dropna()
         labels = items.map(_label).dropna()
         parts.append(pd.DataFrame({
             "entity": entity, "entity_id": frame.loc[labels.index, id_column].astype(str)
@@ -146,8 +147,8 @@ def links_2016(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
-    long_text = raw["long_description"].map(html_to_text)
-    short_text = raw["short_description"].map(html_to_text)
+    long_text = map_distinct(raw["long_description"], html_to_text)
+    short_text = map_distinct(raw["short_description"], html_to_text)
     frame = pd.concat([
         _source(raw, ORGS_2017),
         pd.DataFrame({"org_id": raw["organisation_id"].str.strip(), "wave": 2017,
@@ -172,8 +173,8 @@ def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def projects_2017(raw: pd.DataFrame) -> pd.DataFrame:
-    long_text = raw["long_description"].map(html_to_text)
-    short_text = raw["short_description"].map(html_to_text)
+    long_text = map_distinct(raw["long_description"], html_to_text)
+    short_text = map_distinct(raw["short_description"], html_to_text)
     frame = pd.concat([
         _source(raw, PROJECTS_2017),
         pd.DataFrame({"project_id": raw["project_id"].str.strip(), "wave": 2017,
