@@ -36,12 +36,29 @@ def show_table(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
     return frame.round(digits)
 
 
-def styled(frame: pd.DataFrame, percent: list[str] | None = None, caption: str | None = None):
+class StyledTable:
+    """A styled table: styled HTML in JupyterLab and the report, the plain table
+    as text (no memory address in the outputs nbval compares)."""
+
+    def __init__(self, frame: pd.DataFrame, styler):
+        self.frame = frame
+        self.styler = styler
+
+    def _repr_html_(self) -> str:
+        return self.styler.to_html()
+
+    def __repr__(self) -> str:
+        return self.frame.to_string()
+
+
+def styled(frame: pd.DataFrame, percent: list[str] | None = None,
+           caption: str | None = None) -> StyledTable:
     """A styled table (percent columns, caption) with a fixed HTML id."""
     styler = frame.style.set_uuid(STYLER_UUID)
     if percent:
         styler = styler.format({column: "{:.0%}" for column in percent})
     if caption:
         styler = styler.set_caption(caption)
-    return styler.hide(axis="index") if frame.index.name is None and \
-        isinstance(frame.index, pd.RangeIndex) else styler
+    if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
+        styler = styler.hide(axis="index")
+    return StyledTable(frame, styler)

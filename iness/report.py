@@ -36,7 +36,7 @@ def offline(page: str) -> str:
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;
 margin:2rem auto;padding:0 1rem;color:#222;line-height:1.5}
-a{color:#0072B2}li{margin:.4rem 0}.figures img{max-width:14rem;margin:.3rem;
+a{color:#0072B2}li{margin:.4rem 0}.figures img{max-width:14rem;margin:.3rem;vertical-align:top;
 border:1px solid #ddd}small{color:#666}
 """
 
