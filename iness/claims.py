@@ -7,8 +7,7 @@ import numpy as np
 import pandas as pd
 
 from . import taxonomy
-from .analysis import PLATFORM, project_attribute, wilson_interval
-from .frames import semi_join
+from .analysis import PLATFORM, wilson_interval
 
 OPEN_SOURCE_TERMS = {("tech_method", "open-source technologies"),
                      ("tech_focus", "open hardware")}
@@ -205,7 +204,3 @@ def online_offline(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     table["both"] = table["online"] & table["offline"]
     return table
 
-
-__all__ = ["attrition", "rate_by", "near_duplicates", "open_source_flags",
-           "collaboration_graph", "network_summary", "category_mixing", "online_offline",
-           "project_attribute", "semi_join"]

@@ -5,7 +5,7 @@ import pandas as pd
 
 from .fields import role_table
 from .pipeline import (clean_tags, duplicate_groups, entity_ledger, match_waves,
-                       merge_duplicates, redirect, resolve_links)
+                       merge_duplicates, resolve_links)
 from .waves import extract_wave2016, extract_wave2017
 
 ORGANISATION_COLUMNS = [
@@ -75,5 +75,3 @@ def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         tidied[name] = frame
     return tidied
 
-
-__all__ = ["TABLE_NAMES", "clean_all", "redirect"]
