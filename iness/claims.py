@@ -21,10 +21,10 @@ OFFLINE_TERMS = {("project_type", "maker and hacker spaces"), ("project_type", "
 
 # --- "taux d'échecs élevé" ---------------------------------------------------
 
-def attrition(projects: pd.DataFrame, matches: pd.DataFrame,
-              first: int = 2016, second: int = 2017) -> pd.DataFrame:
+def attrition(projects: pd.DataFrame, matches: pd.DataFrame, first: int = 2016
+              ) -> pd.DataFrame:
     """Every platform of the first wave, with ``in_next_wave``: whether a record
-    of the second wave was matched to it."""
+    of the next wave was matched to it (``wave_matches`` pairs 2016 with 2017)."""
     older = projects[projects["wave"] == first][["wave", "project_id", "project_name"]]
     matched = set(matches.loc[matches["entity"] == "project", f"id_{first}"])
     return older.assign(in_next_wave=older["project_id"].isin(matched)).reset_index(drop=True)

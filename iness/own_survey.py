@@ -78,7 +78,7 @@ def _read_table(path: Path) -> pd.DataFrame:
     return pd.DataFrame(rows[1:], columns=header, dtype=object)
 
 
-def _problems(frame: pd.DataFrame, path: Path, default_wave: int) -> list[str]:
+def _problems(frame: pd.DataFrame) -> list[str]:
     """Every bad cell, as 'row N, column C: ...' (row 1 is the header)."""
     spec = template_columns()
     problems = []
@@ -242,7 +242,7 @@ def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataF
     if not path.is_file():
         raise SurveyError(f"{path}: no such file")
     frame = _read_table(path)
-    problems = _problems(frame, path, wave or DEFAULT_WAVE)
+    problems = _problems(frame)
     if problems:
         listed = "\n  ".join(problems)
         raise SurveyError(f"{path}: {len(problems)} problem(s); nothing was written:\n"

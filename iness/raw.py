@@ -107,8 +107,7 @@ def parse_csv_text(path: Path, text: str, spec: RawSpec) -> pd.DataFrame:
         duplicated = sorted({name for name in header if header.count(name) > 1})
         raise RawColumnsError(path, f"duplicated column name(s) {duplicated}",
                               column=duplicated[0])
-    frame = pd.DataFrame(rows, columns=header, dtype=object)
-    return frame
+    return pd.DataFrame(rows, columns=header, dtype=object)
 
 
 def _json_cell(value):
