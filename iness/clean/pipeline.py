@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .text import compact_key, normalise_key
+from .text import compact_key, map_distinct, normalise_key
 from .vocab import canonicalise_tags
 
 #: website hosts shared by unrelated organisations: never a reason to merge
@@ -32,7 +32,7 @@ ENTITY_KEYS = {"organisation": ("org_id", "org_name"),
 
 def _merge_key_columns(frame: pd.DataFrame, name_column: str, use_website: bool
                        ) -> list[pd.Series]:
-    keys = [frame[name_column].map(compact_key).rename("name")]
+    keys = [map_distinct(frame[name_column], compact_key).rename("name")]
     if use_website and "website_domain" in frame:
         domain = frame["website_domain"].where(~frame["website_domain"].isin(SHARED_HOSTS))
         keys.append(domain.rename("website"))

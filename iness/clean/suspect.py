@@ -178,8 +178,9 @@ def _haystack(columns: list[pd.Series]) -> pd.Series:
     from .text import map_distinct
     parts = []
     for column in columns:
-        present = column.map(lambda value: isinstance(value, str) and value != "")
-        parts.append(column.where(present, "").astype(str).str.lower())
+        text = column.astype(object)
+        present = text.notna() & (text.astype(str) != "")
+        parts.append(text.where(present, "").astype(str).str.lower())
     for column in columns:
         parts.append(map_distinct(column, normalise_key).astype(str))
     hay = parts[0]
@@ -205,9 +206,13 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
     from .text import map_distinct
     reason = map_distinct(names, name_reason)
     if len(companions):
-        rows = zip(*companions)
-        for position, (name, companion) in enumerate(zip(names, rows)):
-            if reason.iloc[position] is None and is_keyboard_mash(name, tuple(companion)):
+        # only short all-caps names (acronyms?) need their record's other fields
+        acronym = map_distinct(names, lambda name: isinstance(name, str)
+                               and name.strip().isupper() and len(name.strip()) <= 6)
+        candidates = (reason.isna() & acronym.astype(bool)).to_numpy().nonzero()[0]
+        for position in candidates:
+            companion = tuple(column.iloc[position] for column in companions)
+            if is_keyboard_mash(names.iloc[position], companion):
                 reason.iloc[position] = "keyboard_mash"
     spam = _pattern_hits(_haystack([names, *labels]), SPAM_PATTERNS)
     reason = reason.where(reason.notna(), spam)

@@ -109,7 +109,7 @@ def organisations_2016(raw: pd.DataFrame) -> pd.DataFrame:
 def projects_2016(raw: pd.DataFrame) -> pd.DataFrame:
     from .vocab import match_tag
     type_raw = clean_text_series(raw["Project type"])
-    type_match = type_raw.map(lambda value: match_tag(value, "project_type").tag
+    type_match = map_distinct(type_raw, lambda value: match_tag(value, "project_type").tag
                               if value else None)
     frame = pd.concat([
         _source(raw, PROJECTS_2016),
