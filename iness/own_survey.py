@@ -23,7 +23,7 @@ from .clean.fields import org_type_columns, org_type_of, size_band_table, size_c
 from .clean.places import check_coordinates, country_code, resolve_countries
 from .clean.suspect import flag_suspects
 from .clean.text import clean_text_series, compact_key, html_to_text, is_missing
-from .clean.vocab import canonicalise_tags
+from .clean.pipeline import clean_tags
 from .clean.web import website_columns
 from .errors import SurveyError
 from .paths import PACKAGE_DATA
@@ -197,14 +197,8 @@ def _tables(frame: pd.DataFrame, path: Path, default_wave: int) -> dict[str, pd.
             "entity": "project", "entity_id": projects.loc[atoms.index, "project_id"].to_numpy(),
             "wave": wave[atoms.index].to_numpy(), "facet": facet,
             "raw_value": atoms.to_numpy()}))
-    tags = canonicalise_tags(pd.concat(raw_tags, ignore_index=True))
-    free = tags["facet"] == "free_tag"
-    from .clean.text import normalise_key
-    tags.loc[free, "tag"] = tags.loc[free, "raw_value"].map(normalise_key)
-    tags.loc[free, "match_rule"] = "free"
-    tags = tags[["entity", "entity_id", "wave", "facet", "tag", "raw_value", "match_rule"]
-                ].drop_duplicates(subset=["entity", "entity_id", "wave", "facet", "tag",
-                                          "raw_value"])
+    no_merges = pd.DataFrame(columns=["id", "canonical_id", "merge_rule"])
+    tags = clean_tags(pd.concat(raw_tags, ignore_index=True), no_merges, no_merges)
     ledger = pd.DataFrame({
         "source_file": source, "source_row": frame.index.to_numpy(), "outcome": "kept",
         "reason": projects["suspect_reason"].map(

@@ -9,7 +9,7 @@ import pandas as pd
 
 from . import taxonomy
 from .frames import semi_join
-from .tables import load
+from .tables import load_all
 
 
 @dataclass
@@ -42,9 +42,7 @@ class Survey:
 def survey(folder: Path | str | None = None, include_suspect: bool = False) -> Survey:
     """Load every clean table of a built survey (DSI4EU by default, or a folder
     written by ``iness build`` or :func:`iness.read_survey`)."""
-    tables = {name: load(name, include_suspect=include_suspect, folder=folder)
-              for name in ("organisations", "projects", "links", "tags", "ledger",
-                           "wave_matches")}
+    tables = load_all(folder, include_suspect)
     if not include_suspect:
         tables["wave_matches"] = clean_matches(tables)
     waves = tuple(sorted(tables["projects"]["wave"].unique().tolist()))

@@ -22,17 +22,30 @@ def _read(name: str, folder: Path) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
-def suspect_ids(folder: Path | None = None) -> dict[str, pd.DataFrame]:
-    """(wave, id) of suspect organisations and projects."""
-    folder = Path(folder or processed_dir())
-    orgs = _read("organisations", folder)
-    projects = _read("projects", folder)
-    return {"organisation": orgs.loc[orgs["is_suspect"], ["wave", "org_id"]],
-            "project": projects.loc[projects["is_suspect"], ["wave", "project_id"]]}
+def without_suspects(name: str, frame: pd.DataFrame, organisations: pd.DataFrame,
+                     projects: pd.DataFrame) -> pd.DataFrame:
+    """A table without spam and test records, nor the links and tags hanging on
+    them (the ledger and wave matches are returned whole)."""
+    if name in ("ledger", "wave_matches"):
+        return frame
+    if name in ("organisations", "projects"):
+        return frame[~frame["is_suspect"]].reset_index(drop=True)
+    orgs = organisations.loc[organisations["is_suspect"], ["wave", "org_id"]]
+    plats = projects.loc[projects["is_suspect"], ["wave", "project_id"]]
+    if name == "links":
+        frame = anti_join(frame, orgs, ["wave", "org_id"])
+        return anti_join(frame, plats, ["wave", "project_id"]).reset_index(drop=True)
+    keys = pd.concat([orgs.set_axis(["wave", "entity_id"], axis=1).assign(entity="organisation"),
+                      plats.set_axis(["wave", "entity_id"], axis=1).assign(entity="project")])
+    return anti_join(frame, keys[["wave", "entity", "entity_id"]],
+                     ["wave", "entity", "entity_id"]).reset_index(drop=True)
 
 
-def _drop_keys(frame: pd.DataFrame, keys: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    return anti_join(frame, keys, on).reset_index(drop=True)
+def _check_request(name: str, wave: int | None) -> None:
+    if name not in TABLE_NAMES:
+        raise InessError(f"unknown table {name!r}; expected one of {', '.join(TABLE_NAMES)}")
+    if wave is not None and wave not in WAVES:
+        raise InessError(f"unknown wave {wave!r}; expected one of {WAVES} or None")
 
 
 def load(name: str, wave: int | None = None, include_suspect: bool = False,
@@ -45,25 +58,23 @@ def load(name: str, wave: int | None = None, include_suspect: bool = False,
     wave matches are returned whole). ``folder`` reads tables built elsewhere,
     for example from a researcher's own survey.
     """
-    if name not in TABLE_NAMES:
-        raise InessError(f"unknown table {name!r}; expected one of {', '.join(TABLE_NAMES)}")
-    if wave is not None and wave not in WAVES:
-        raise InessError(f"unknown wave {wave!r}; expected one of {WAVES} or None")
+    _check_request(name, wave)
     folder = Path(folder or processed_dir())
     frame = _read(name, folder)
     if wave is not None and "wave" in frame:
         frame = frame[frame["wave"] == wave].reset_index(drop=True)
     if include_suspect or name in ("ledger", "wave_matches"):
         return frame
-    suspects = suspect_ids(folder)
-    orgs, projects = suspects["organisation"], suspects["project"]
-    if name in ("organisations", "projects"):
-        return frame[~frame["is_suspect"]].reset_index(drop=True)
-    if name == "links":
-        frame = _drop_keys(frame, orgs, ["wave", "org_id"])
-        return _drop_keys(frame, projects, ["wave", "project_id"])
-    # tags
-    org_keys = orgs.rename(columns={"org_id": "entity_id"}).assign(entity="organisation")
-    project_keys = projects.rename(columns={"project_id": "entity_id"}).assign(entity="project")
-    return _drop_keys(frame, pd.concat([org_keys, project_keys])[["wave", "entity", "entity_id"]],
-                      ["wave", "entity", "entity_id"])
+    return without_suspects(name, frame, _read("organisations", folder),
+                            _read("projects", folder))
+
+
+def load_all(folder: Path | str | None = None, include_suspect: bool = False
+             ) -> dict[str, pd.DataFrame]:
+    """Every table, each file read once."""
+    folder = Path(folder or processed_dir())
+    tables = {name: _read(name, folder) for name in TABLE_NAMES}
+    if include_suspect:
+        return tables
+    return {name: without_suspects(name, frame, tables["organisations"], tables["projects"])
+            for name, frame in tables.items()}
