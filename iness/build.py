@@ -13,6 +13,7 @@ from . import raw
 from .analysis import ledger_summary
 from .clean.assemble import TABLE_NAMES, clean_all
 from .errors import ValidationError
+from .measure import add_codes
 from .paths import processed_dir
 from .progress import progress
 from .schemas import validate_tables
@@ -102,9 +103,11 @@ def build(target: Path | None = None, raw_folder: Path | str | None = None) -> d
     row_counts = {name: len(frame) for name, frame in frames.items()}
     tables = clean_all(frames)
     check_ledger_complete(tables["ledger"], row_counts)
+    tables, quality = add_codes(tables, training=tables["projects"])
     validate_tables(tables)
     write_tables({name: tables[name] for name in TABLE_NAMES}, target or processed_dir())
-    return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts)}
+    return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts),
+            "quality": quality}
 
 
 def build_and_print(raw_folder: Path | str | None = None) -> None:
@@ -129,4 +132,5 @@ def build_and_print(raw_folder: Path | str | None = None) -> None:
         coverage_report = None
     if coverage_report is not None:
         print("\n" + coverage_report(tables).text)
+    print("\n" + result["quality"].text)
     print(f"\nTables written to {processed_dir()} in {time.perf_counter() - started:.1f} s")

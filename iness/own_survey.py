@@ -26,6 +26,7 @@ from .clean.text import clean_text_series, compact_key, html_to_text, is_missing
 from .clean.pipeline import clean_tags
 from .clean.web import website_columns
 from .errors import SurveyError
+from .measure import add_codes
 from .paths import PACKAGE_DATA
 from .raw import decode_utf8
 from .schemas import validate_tables
@@ -241,8 +242,18 @@ def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataF
         listed = "\n  ".join(problems)
         raise SurveyError(f"{path}: {len(problems)} problem(s); nothing was written:\n"
                           f"  {listed}")
-    tables = _tables(frame, path, wave or DEFAULT_WAVE)
+    tables, _ = add_codes(_tables(frame, path, wave or DEFAULT_WAVE),
+                          training=dsi4eu_projects())
     return validate_tables(tables)
+
+
+def dsi4eu_projects() -> pd.DataFrame | None:
+    """DSI4EU's projects, on which the coding was made and the classifier is
+    trained; None (no classifier rows) when DSI4EU has not been built."""
+    from .paths import processed_dir
+    if not (processed_dir() / "projects.parquet").is_file():
+        return None
+    return pd.read_parquet(processed_dir() / "projects.parquet")
 
 
 def build_survey(path: Path | str, target: Path | str, wave: int | None = None) -> Path:

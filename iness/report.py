@@ -124,8 +124,22 @@ def index_page(entries: list[dict]) -> str:
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             "<h1>iness: the talk's figures on the DSI4EU survey</h1>\n"
             "<p>Each page is a notebook executed from the clean tables. Figures are in "
-            "<code>figures/</code> as PNG and SVG.</p>\n"
+            "<code>figures/</code> as PNG and SVG. The talk's categories and key "
+            "activities are measured by reading each project with the "
+            '<a href="codebook.html">codebook</a> '
+            '(<a href="codebook-fr.html">en français</a>).</p>\n'
             f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n")
+
+
+def codebook_page(language: str = "en") -> str:
+    """The codebook (:mod:`iness.codebook`) as a standalone page."""
+    import mistune
+    from . import codebook
+    body = mistune.html(codebook.render_markdown(language))
+    title = "Codebook" if language == "en" else "Grille de codage"
+    return (f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\">"
+            f"<title>iness: {title}</title>{FAVICON}<style>{PAGE_STYLE}</style></head>"
+            f"<body>\n<p><a href=\"index.html\">iness report</a></p>\n{body}</body></html>\n")
 
 
 def _execute_one(job: tuple) -> tuple:
@@ -174,5 +188,7 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
         print(f"  {path.name:<40} {seconds:5.1f} s")
     if notebooks is None:
         (target / "index.html").write_text(index_page(entries), encoding="utf-8")
+        (target / "codebook.html").write_text(codebook_page("en"), encoding="utf-8")
+        (target / "codebook-fr.html").write_text(codebook_page("fr"), encoding="utf-8")
     print(f"Report written to {target / 'index.html'}")
     return target

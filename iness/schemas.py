@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
+from . import codebook
 from .clean.fields import org_type_table, role_table, size_band_table
+from .codes import CONFIDENCE, METHODS
 from .errors import ValidationError
 
 #: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
@@ -12,6 +14,7 @@ OUTCOMES = ["kept", "merged", "set_aside"]
 COORD_FLAGS = ["ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country"]
 COUNTRY_FLAGS = ["ok", "missing", "from_region", "region_disagrees", "unknown_name"]
 PRECISIONS = ["day", "month", "year", "missing", "placeholder", "unparsed"]
+CODING_STATUSES = ["coded", "unusable_text", "no_description", "suspect", "not_coded"]
 FACETS = ["area", "dsi_area", "tech_focus", "tech_method", "free_tag", "network"]
 
 
@@ -90,6 +93,10 @@ PROJECTS = pa.DataFrameSchema({
     "project_type": _text(), "project_type_raw": _text(),
     "listed_date": _date(), "listed_date_precision": _precision(),
     "end_date": _date(), "end_date_precision": _precision(),
+    "is_platform": pa.Column("boolean", nullable=True),
+    "primary_category": pa.Column(None, pa.Check.isin(codebook.allowed("primary_category")),
+                                  nullable=True),
+    "coding_status": _flag(CODING_STATUSES),
     **COMMON,
 }, checks=[suspect_has_reason], unique=["wave", "project_id"], strict=True, ordered=False,
     name="projects")
@@ -123,8 +130,18 @@ WAVE_MATCHES = pa.DataFrameSchema({
     "score": pa.Column(float, pa.Check.in_range(0, 100)),
 }, unique=["entity", "id_2016"], strict=True, name="wave_matches")
 
+CODES = pa.DataFrameSchema({
+    "entity_id": _text(nullable=False), "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
+    "framework": _text(nullable=False), "target_id": _text(nullable=False, checks=[NON_EMPTY]),
+    "subcategory_id": _text(), "method": _flag(list(METHODS)),
+    "confidence": _flag(list(CONFIDENCE)),
+    "score": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+    "evidence": _text(nullable=False),
+}, unique=["wave", "entity_id", "framework", "target_id", "subcategory_id", "method"],
+    strict=True, name="codes")
+
 SCHEMAS = {"organisations": ORGANISATIONS, "projects": PROJECTS, "links": LINKS,
-           "tags": TAGS, "ledger": LEDGER, "wave_matches": WAVE_MATCHES}
+           "tags": TAGS, "ledger": LEDGER, "wave_matches": WAVE_MATCHES, "codes": CODES}
 
 
 def validate_tables(tables: dict) -> dict:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import codes as code_table
 from . import taxonomy
 from .frames import semi_join
 from .tables import load_all
@@ -22,16 +23,30 @@ class Survey:
     tags: pd.DataFrame
     ledger: pd.DataFrame
     wave_matches: pd.DataFrame
+    codes: pd.DataFrame
     waves: tuple = field(default=(2016, 2017))
 
     @cached_property
     def memberships(self) -> pd.DataFrame:
-        """Project memberships of every framework (see :mod:`iness.taxonomy`)."""
-        return taxonomy.all_memberships(self.tags, self.projects)
+        """Memberships of every framework, each platform by its best method."""
+        frameworks = [*code_table.CODED_FRAMEWORKS, *taxonomy.FRAMEWORKS]
+        return pd.concat([self.members(name) for name in dict.fromkeys(frameworks)],
+                         ignore_index=True)
 
-    def members(self, framework: str) -> pd.DataFrame:
-        found = self.memberships
-        return found[found["framework"] == framework].reset_index(drop=True)
+    def members(self, framework: str, method: str | None = None) -> pd.DataFrame:
+        """Long memberships of one framework (entity, entity_id, wave, target_id,
+        subcategory_id, via_facet, via_tag, framework, method, confidence).
+
+        By default each platform is measured by the best method available for
+        it: ``coded``, then ``declared``, ``classifier``, ``crosswalk``;
+        ``method=`` asks for one. A platform measured with no target has no row:
+        use :meth:`measured` for the denominator."""
+        return code_table.as_memberships(code_table.select(self.codes, framework, method))
+
+    def measured(self, framework: str, method: str | None = None) -> pd.DataFrame:
+        """wave, entity_id and method of every platform measured for
+        ``framework``: the denominator of its shares."""
+        return code_table.measured_platforms(self.codes, framework, method)
 
     @property
     def platforms(self) -> pd.DataFrame:

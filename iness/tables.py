@@ -26,8 +26,8 @@ def without_suspects(name: str, frame: pd.DataFrame, organisations: pd.DataFrame
                      projects: pd.DataFrame) -> pd.DataFrame:
     """A table without spam and test records, nor the links and tags hanging on
     them (the ledger and wave matches are returned whole)."""
-    if name in ("ledger", "wave_matches"):
-        return frame
+    if name in ("ledger", "wave_matches", "codes"):
+        return frame  # codes are made for non-suspect projects only
     if name in ("organisations", "projects"):
         return frame[~frame["is_suspect"]].reset_index(drop=True)
     orgs = organisations.loc[organisations["is_suspect"], ["wave", "org_id"]]
@@ -51,7 +51,7 @@ def _check_request(name: str, wave: int | None) -> None:
 def load(name: str, wave: int | None = None, include_suspect: bool = False,
          folder: Path | str | None = None) -> pd.DataFrame:
     """One clean table: ``organisations``, ``projects``, ``links``, ``tags``,
-    ``ledger`` or ``wave_matches``.
+    ``ledger``, ``wave_matches`` or ``codes`` (see :mod:`iness.codes`).
 
     ``wave`` (2016 or 2017) keeps one wave; ``include_suspect=False`` drops spam
     and test records and the links and tags that hang on them (the ledger and
@@ -63,7 +63,7 @@ def load(name: str, wave: int | None = None, include_suspect: bool = False,
     frame = _read(name, folder)
     if wave is not None and "wave" in frame:
         frame = frame[frame["wave"] == wave].reset_index(drop=True)
-    if include_suspect or name in ("ledger", "wave_matches"):
+    if include_suspect or name in ("ledger", "wave_matches", "codes"):
         return frame
     return without_suspects(name, frame, _read("organisations", folder),
                             _read("projects", folder))

@@ -84,9 +84,19 @@ def weaknesses() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=None)
-def crosswalk() -> pd.DataFrame:
-    """facet, tag, framework, target_id, subcategory_id, justification."""
+def _crosswalk_rows() -> pd.DataFrame:
     return _read("crosswalk")
+
+
+def crosswalk(include_dropped: bool = False) -> pd.DataFrame:
+    """facet, tag, framework, target_id, subcategory_id, justification, status
+    and revision note. Rows dropped by the revision against the coding
+    (``status == "dropped"``) are left out unless asked for: with them, the
+    crosswalk is as it was before its accuracy was measured."""
+    rows = _crosswalk_rows()
+    if include_dropped:
+        return rows
+    return rows[rows["status"] != "dropped"].reset_index(drop=True)
 
 
 def targets(framework: str) -> pd.DataFrame:
@@ -153,16 +163,18 @@ def lever_memberships(practices: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([levers.drop_duplicates(), deep], ignore_index=True)
 
 
-def all_memberships(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    """Memberships of every framework for projects (the platforms), with a
-    ``framework`` column; strategies include the derived levers and scaling deep."""
+def all_memberships(tags: pd.DataFrame, projects: pd.DataFrame,
+                    table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Crosswalk memberships of every framework for projects, with a
+    ``framework`` column; strategies include the derived levers and scaling deep.
+    ``table`` is another crosswalk (the unrevised one, say)."""
     terms = platform_terms(tags, projects)
     terms = terms[terms["entity"] == "project"]
     parts = []
     for framework in FRAMEWORKS:
-        found = memberships(terms, framework)
+        found = memberships(terms, framework, table)
         if framework == "strategy":
-            practices = memberships(terms, "practice")
+            practices = memberships(terms, "practice", table)
             found = pd.concat([found, lever_memberships(practices)], ignore_index=True)
         parts.append(found.assign(framework=framework))
     return pd.concat(parts, ignore_index=True)

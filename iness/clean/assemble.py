@@ -21,7 +21,12 @@ PROJECT_COLUMNS = [
     "listed_date", "listed_date_precision", "start_date", "start_date_precision",
     "end_date", "end_date_precision", "created_date", "is_suspect", "suspect_reason",
     "source_file", "source_row"]
-TABLE_NAMES = ("organisations", "projects", "links", "tags", "ledger", "wave_matches")
+#: tables the cleaning makes
+CLEAN_TABLE_NAMES = ("organisations", "projects", "links", "tags", "ledger", "wave_matches")
+#: every table of a built survey: the clean ones and the codes (:mod:`iness.measure`)
+TABLE_NAMES = (*CLEAN_TABLE_NAMES, "codes")
+#: columns :mod:`iness.measure` adds to the projects
+CODED_PROJECT_COLUMNS = ["is_platform", "primary_category", "coding_status"]
 
 
 def clean_wave(wave: dict) -> dict:
