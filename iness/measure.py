@@ -20,6 +20,8 @@ from .frames import semi_join
 
 #: frameworks whose crosswalk is compared with the coding
 COMPARED = ("category", "activity")
+#: fewest coded units the classifier is trained on (else no classifier rows)
+MIN_TRAINING_UNITS = 100
 
 
 @dataclass
@@ -74,9 +76,9 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     Coded units get their out-of-fold prediction; descriptions no coder read get
     the prediction of a model fitted on every coded unit; texts the coders
     found unusable, and projects without description, get none."""
-    if training is None:
+    texts = None if training is None else classifier.unit_texts(training)
+    if texts is None or texts["unit_id"].isin(coding["unit_id"]).sum() < MIN_TRAINING_UNITS:
         return pd.DataFrame(columns=codes.CODES_COLUMNS), pd.DataFrame()
-    texts = classifier.unit_texts(training)
     out_of_fold, scores = classifier.cross_validate(texts, coding)
     units = codebook.coding_units(projects)
     status = codes.coding_status(projects, coding)

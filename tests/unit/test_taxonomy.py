@@ -81,8 +81,19 @@ def test_memberships_are_a_join_with_the_term_named():
     terms = taxonomy.platform_terms(frame)
     found = taxonomy.memberships(terms, "category")
     assert found[["entity_id", "target_id", "subcategory_id", "via_tag"]].values.tolist() == [
-        ["p1", "civic_engagement", "political", "participation and democracy"],
         ["p1", "social_inclusion", "disability", "disability rights"]]
+    # the tick-box area was dropped by the revision against the coding; the
+    # crosswalk as it was before still has it
+    before = taxonomy.memberships(terms, "category", taxonomy.crosswalk(include_dropped=True))
+    assert "participation and democracy" in set(before["via_tag"])
+
+
+def test_every_dropped_crosswalk_row_says_why():
+    walk = taxonomy.crosswalk(include_dropped=True)
+    assert set(walk["status"]) == {"kept", "dropped"}
+    dropped = walk[walk["status"] == "dropped"]
+    assert dropped["revision_note"].str.contains("precision|feeds two frameworks").all()
+    assert len(taxonomy.crosswalk()) == len(walk) - len(dropped)
 
 
 def test_levers_and_scaling_deep_come_from_the_matrix():
