@@ -9,7 +9,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import taxonomy
+from scipy.stats import binomtest
+
+from . import codebook, codes, taxonomy
 from .clean.fields import role_table
 
 PLATFORM = ["wave", "project_id"]
@@ -308,18 +310,113 @@ def share(numerator: int, denominator: int) -> float:
     return round(numerator / denominator, 3) if denominator else 0.0
 
 
-def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
-    """95 % Wilson score interval of a proportion.
+def wilson_interval(successes: int, trials: int) -> tuple[float, float]:
+    """95 % Wilson score interval of a proportion (scipy's ``binomtest``).
 
     >>> wilson_interval(5, 10)
     (0.237, 0.763)
     """
     if trials == 0:
         return (np.nan, np.nan)
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z * np.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / (1 + z * z / trials)
-    return (round(float(centre - half), 3), round(float(centre + half), 3))
+    interval = binomtest(int(successes), int(trials)).proportion_ci(0.95, method="wilson")
+    return (round(float(interval.low), 3), round(float(interval.high), 3))
+
+
+def with_intervals(table: pd.DataFrame, count: str, total: str) -> pd.DataFrame:
+    """Add ``share``, ``ci_low`` and ``ci_high`` (95 % Wilson) to a table of counts."""
+    bounds = [wilson_interval(k, n) for k, n in zip(table[count], table[total])]
+    return table.assign(
+        share=[share(k, n) for k, n in zip(table[count], table[total])],
+        ci_low=[low for low, _ in bounds], ci_high=[high for _, high in bounds])
+
+
+# --- measured codes (notebooks 02 and 03) ----------------------------------
+
+#: how a sentence names each method
+METHOD_WORDS = {"coded": "the coding", "declared": "the survey's own declaration",
+                "classifier": "the text classifier", "crosswalk": "the tag crosswalk"}
+
+
+def measured_platforms(survey, framework: str, method: str | None = "coded",
+                       platforms_only: bool = True) -> pd.DataFrame:
+    """wave and project_id of the projects ``method`` measured for ``framework``;
+    with ``platforms_only``, those the same method says are platforms. Coded
+    projects count once per coding unit (one text read), not once per wave."""
+    measured = survey.measured(framework, method)[["wave", "entity_id"]]
+    if method == "coded":
+        # a project listed in both waves with the same text was read once: count it once
+        units = survey.codes.loc[(survey.codes["method"] == "coded")
+                                 & (survey.codes["framework"] == framework),
+                                 ["wave", "entity_id", "evidence"]].drop_duplicates()
+        measured = measured.merge(units, on=["wave", "entity_id"]).drop_duplicates(
+            "evidence")[["wave", "entity_id"]]
+    if platforms_only:
+        platforms = survey.members("is_platform", method)
+        platforms = platforms.loc[platforms["target_id"] == "true", ["wave", "entity_id"]]
+        measured = measured.merge(platforms, on=["wave", "entity_id"])
+    return measured.rename(columns={"entity_id": "project_id"}).drop_duplicates()
+
+
+def primary_partition(survey, lang: str = "en", method: str = "coded",
+                      platforms_only: bool = True) -> pd.DataFrame:
+    """The talk's table as a partition: platforms per primary category (the eight
+    and "none of the eight"), both waves together, with 95 % intervals. Counts
+    sum to the number of measured platforms."""
+    base = measured_platforms(survey, "primary_category", method, platforms_only)
+    primary = codes.select(survey.codes, "primary_category", method)
+    primary = primary.rename(columns={"entity_id": "project_id"}).merge(
+        base, on=["wave", "project_id"])
+    order = codebook.allowed("primary_category")
+    counts = primary["target_id"].value_counts().reindex(order, fill_value=0)
+    table = pd.DataFrame({"target_id": order, "platforms": counts.to_numpy(),
+                          "n": len(base)})
+    table = with_intervals(table, "platforms", "n")
+    table["label"] = [codebook.value_label("primary_category", t, lang) for t in order]
+    return table[["target_id", "label", "platforms", "n", "share", "ci_low", "ci_high"]]
+
+
+def multilabel_shares(survey, framework: str, lang: str = "en", method: str = "coded",
+                      platforms_only: bool = True) -> pd.DataFrame:
+    """Share of measured platforms in each target (several per platform allowed),
+    pooled over waves, with 95 % intervals."""
+    base = measured_platforms(survey, framework, method, platforms_only)
+    members = _platform_members(survey.members(framework, method)).merge(
+        base, on=["wave", "project_id"]).drop_duplicates(["wave", "project_id", "target_id"])
+    variable = "categories" if framework == "category" else "activities"
+    order = codebook.allowed(variable)
+    counts = members["target_id"].value_counts().reindex(order, fill_value=0)
+    table = pd.DataFrame({"target_id": order, "platforms": counts.to_numpy(), "n": len(base)})
+    table = with_intervals(table, "platforms", "n")
+    table["label"] = [codebook.value_label(variable, t, lang) for t in order]
+    return table[["target_id", "label", "platforms", "n", "share", "ci_low", "ci_high"]]
+
+
+def method_comparison(survey, framework: str, lang: str = "en") -> pd.DataFrame:
+    """On the coded platforms: each target's share by the coding, the classifier
+    (out of fold) and the crosswalk, and each method's F1 against the coding."""
+    from .reliability import method_agreement
+    base = measured_platforms(survey, framework, "coded", platforms_only=True)
+    keys = base.rename(columns={"project_id": "entity_id"})
+    variable = "categories" if framework == "category" else "activities"
+    targets = codebook.allowed(variable)
+    rows = {}
+    for method in ("coded", "classifier", "crosswalk"):
+        chosen = codes.select(survey.codes, framework, method).merge(keys, on=["wave",
+                                                                               "entity_id"])
+        # a coded platform a method says nothing about was measured by it, with no target
+        chosen = pd.concat([chosen, keys.assign(target_id=codes.NONE)])
+        counts = chosen.drop_duplicates(["wave", "entity_id", "target_id"])["target_id"]
+        rows[method] = (counts.value_counts().reindex(targets, fill_value=0) / len(keys))
+        if method != "coded":
+            reference = codes.select(survey.codes, framework, "coded").merge(
+                keys, on=["wave", "entity_id"])
+            agreement = method_agreement(chosen, reference, targets).set_index("target")
+            rows[f"{method}_f1"] = agreement["f1"]
+    table = pd.DataFrame(rows).reindex([*targets, "all"]).round(3)
+    micro = "all (micro-F1)" if lang == "en" else "toutes (F1 micro)"
+    table.index = [micro if t == "all" else codebook.value_label(variable, t, lang)
+                   for t in table.index]
+    return table.assign(n=len(keys))
 
 
 # --- the data (notebook 01) ------------------------------------------------

@@ -378,5 +378,6 @@ def interval_figure(table: pd.DataFrame, label_column: str, title_key: str,
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_xlim(0, max(0.05, float(data["ci_high"].max()) * 1.1))
         ax.set_xlabel(text("share_of_platforms", lang))
-        ax.set_title(text(title_key, lang))
+        total = f" · n = {data['n'].iloc[0]}" if "n" in data and data["n"].nunique() == 1 else ""
+        ax.set_title(text(title_key, lang) + total)
     return fig
