@@ -11,6 +11,7 @@ and the notebooks' ``DATA`` parameter read.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from pathlib import Path
@@ -173,7 +174,7 @@ def _tables(frame: pd.DataFrame, path: Path, default_wave: int) -> dict[str, pd.
         projects[column] = value
     org_names = clean_text_series(frame["organisation_name"])
     has_org = org_names.notna()
-    org_ids = org_names.map(lambda name: "org-" + compact_key(name) if name else None)
+    org_ids = org_names.map(organisation_id)
     org_rows = frame[has_org]
     organisations = pd.concat([
         pd.DataFrame({"org_id": org_ids[has_org], "wave": wave[has_org],
@@ -214,6 +215,24 @@ def _tables(frame: pd.DataFrame, path: Path, default_wave: int) -> dict[str, pd.
                  "projects": projects[PROJECT_COLUMNS].reset_index(drop=True),
                  "links": links.reset_index(drop=True), "tags": tags.reset_index(drop=True),
                  "ledger": ledger.reset_index(drop=True), "wave_matches": wave_matches})
+
+
+def organisation_id(name: str | None) -> str | None:
+    """A stable id from an organisation's name: its compact key, or, for a name
+    with no Latin letter or digit (Cyrillic, Japanese, Arabic), a hash of the
+    name itself, so that two such names never share an id.
+
+    >>> organisation_id("Open Food Facts")
+    'org-openfoodfacts'
+    >>> organisation_id("Мемориал") != organisation_id("Яблоко")
+    True
+    """
+    if not name:
+        return None
+    key = compact_key(name)
+    if key:
+        return "org-" + key
+    return "org-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:12]
 
 
 def _alpha2_name(value):

@@ -76,3 +76,13 @@ def test_build_survey_writes_tables_the_notebooks_read(tmp_path):
     survey = iness.survey(tmp_path / "tables")
     assert survey.waves == (2024,)
     assert len(survey.members("category")) > 26
+
+
+def test_organisations_named_in_other_scripts_stay_apart(tmp_path):
+    rows = [{**GOOD, "platform_id": "R1", "organisation_name": "Мемориал"},
+            {**GOOD, "platform_id": "R2", "organisation_name": "Яблоко"},
+            {**GOOD, "platform_id": "J1", "organisation_name": "日本財団"}]
+    tables = iness.read_survey(write(tmp_path, rows))
+    organisations = tables["organisations"]
+    assert len(organisations) == 3 and organisations["org_id"].is_unique
+    assert set(tables["links"]["org_id"]) == set(organisations["org_id"])
