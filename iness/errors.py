@@ -61,3 +61,7 @@ class SurveyError(ValidationError):
 
 class NotebookError(InessError):
     """A notebook failed while the report was executing it."""
+
+
+class OutputError(InessError):
+    """An output folder iness may not write into, or cannot replace safely."""

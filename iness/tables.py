@@ -4,8 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .clean.assemble import TABLE_NAMES
+from . import outputs
 from .errors import InessError
 from .frames import anti_join
 from .paths import processed_dir
@@ -14,12 +16,38 @@ from .paths import processed_dir
 WAVES = (2016, 2017)
 
 
+def _rebuild_hint(folder: Path) -> str:
+    """What to run to write ``folder`` again."""
+    if folder.resolve() == processed_dir().resolve():
+        return "run `iness build` to write the tables again"
+    return (f"write it again with `iness survey YOUR_FILE --out {folder}` (or `iness build` "
+            "if it held the DSI4EU tables)")
+
+
 def _read(name: str, folder: Path) -> pd.DataFrame:
+    """One table file, checked to be readable Parquet with its schema's columns."""
+    from .schemas import SCHEMAS
     path = folder / f"{name}.parquet"
     if not path.is_file():
-        raise InessError(f"{path} does not exist: run `iness build` first "
-                         "(or `iness run` for fetch, build and report)")
-    return pd.read_parquet(path)
+        outputs.recover_if_interrupted(folder)
+    if not path.is_file():
+        if folder.resolve() == processed_dir().resolve():
+            raise InessError(f"{path} does not exist: run `iness build` first "
+                             "(or `iness run` for fetch, build and report)")
+        raise InessError(f"{path} does not exist: {_rebuild_hint(folder)}")
+    try:
+        frame = pd.read_parquet(path)
+    except (pa.ArrowException, OSError, ValueError) as error:
+        reason = " ".join(str(error).replace(f" '{path}'", "").split())[:160]
+        raise InessError(f"{path} is damaged (not readable as Parquet: {reason}): "
+                         f"{_rebuild_hint(folder)}") from None
+    missing = [column for column in SCHEMAS[name].columns if column not in frame.columns]
+    if missing:
+        shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
+                                          else "")
+        raise InessError(f"{path} lacks the column(s) {shown} (damaged, or written by another "
+                         f"version of iness): {_rebuild_hint(folder)}")
+    return frame
 
 
 def without_suspects(name: str, frame: pd.DataFrame, organisations: pd.DataFrame,

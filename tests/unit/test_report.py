@@ -45,5 +45,32 @@ def test_report_pages_index_and_figures(tmp_path):
 
 def test_failing_cell_names_the_notebook(tmp_path):
     notebooks = tiny_notebook(tmp_path / "notebooks", body="1 / 0")
-    with pytest.raises(NotebookError, match=r"01_tiny\.ipynb: a cell failed: .*ZeroDivisionError"):
+    with pytest.raises(NotebookError, match=r"01_tiny\.ipynb, cell 4 \(id [^)]+\): "
+                       r"ZeroDivisionError: division by zero"):
         report.write_report(target=tmp_path / "reports", notebooks_folder=notebooks)
+
+
+def test_widget_outputs_and_metadata_are_stable(tmp_path):
+    notebooks = tiny_notebook(tmp_path / "notebooks",
+                              body="import ipywidgets\nipywidgets.IntSlider()")
+    target = report.write_report(target=tmp_path / "reports", notebooks_folder=notebooks,
+                                 in_place=True)
+    executed = nbformat.read(notebooks / "01_tiny.ipynb", as_version=4)
+    assert executed.metadata["kernelspec"] == report.KERNELSPEC
+    assert "widgets" not in executed.metadata
+    views = [output["data"][report.WIDGET_VIEW]["model_id"] for cell in executed.cells
+             for output in cell.get("outputs", []) if report.WIDGET_VIEW in output.get("data", {})]
+    assert views and all(view.endswith("-widget-0") for view in views)
+    first = digests(target)
+    report.write_report(target=target, notebooks_folder=notebooks)
+    assert digests(target) == first
+
+
+def test_every_page_carries_the_licence_and_the_extra_pages_exist(tmp_path):
+    target = report.write_report(target=tmp_path / "reports",
+                                 notebooks_folder=tiny_notebook(tmp_path / "notebooks"))
+    for name in ["index.html", "01_tiny.html", *report.EXTRA_PAGES]:
+        page = (target / name).read_text()
+        assert "CC BY-NC-SA 4.0" in page and "BSD 3-Clause" in page, name
+    assert "Polanyi, K. (1944)" in (target / "references.html").read_text()
+    assert "<code>coding_status</code>" in (target / "data-dictionary.html").read_text()
