@@ -54,3 +54,37 @@ def date_columns(values: pd.Series, prefix: str, *, day_always_first: bool = Fal
         prefix: pd.to_datetime(pd.Series([pair[0] for pair in pairs], index=values.index,
                                           dtype=object)),
         f"{prefix}_precision": [pair[1] for pair in pairs]}, index=values.index)
+
+
+#: start dates a survey may give (a year outside is a typo, such as 0000 or 9999)
+SURVEY_YEARS = (1800, 2100)
+_SURVEY_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})-(\d{1,2}))?")
+
+
+def survey_date(value: str) -> tuple[str | None, str | None]:
+    """(YYYY or YYYY-MM-DD, None) for a date cell of a researcher's survey, or
+    (None, what is wrong): impossible days and months, years outside
+    :data:`SURVEY_YEARS`, and day/month orders that cannot be told apart.
+
+    >>> [survey_date(v) for v in ("2010", "2020-2-3")]
+    [('2010', None), ('2020-02-03', None)]
+    >>> survey_date("2020-02-31")[1]
+    'is not a date (day is out of range for month); expected YYYY-MM-DD or YYYY'
+    """
+    text = str(value).strip()
+    match = _SURVEY_DATE.fullmatch(text)
+    if not match:
+        hint = (" (day/month or month/day? write the date as YYYY-MM-DD)"
+                if _US.match(text) or re.fullmatch(r"\d{1,2}[./]\d{1,2}[./]\d{4}", text) else "")
+        return None, f"expected YYYY-MM-DD or YYYY{hint}"
+    year = int(match.group(1))
+    if not SURVEY_YEARS[0] <= year <= SURVEY_YEARS[1]:
+        return None, (f"has the year {match.group(1)}; expected a year between "
+                      f"{SURVEY_YEARS[0]} and {SURVEY_YEARS[1]}")
+    if match.group(2) is None:
+        return match.group(1), None
+    try:
+        day = pd.Timestamp(year=year, month=int(match.group(2)), day=int(match.group(3)))
+    except ValueError as error:
+        return None, f"is not a date ({error}); expected YYYY-MM-DD or YYYY"
+    return day.strftime("%Y-%m-%d"), None

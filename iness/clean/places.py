@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import csv
+import gettext
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -138,3 +140,79 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     return pd.DataFrame({
         "latitude": latitude.where(valid), "longitude": longitude.where(valid),
         "coord_flag": flag, "nearest_country_code": nearest}, index=latitude_raw.index)
+
+
+#: languages whose country names (pycountry's translations) a survey may use
+SURVEY_LANGUAGES = ("fr", "de", "es", "it", "nl", "pt", "pl", "sv", "da", "fi", "cs", "ro",
+                    "hu", "el", "ca")
+
+
+def _inverted(name: str) -> str | None:
+    """'Congo, The Democratic Republic of the' -> 'The Democratic Republic of the Congo'."""
+    if ", " not in name:
+        return None
+    head, tail = name.split(", ", 1)
+    return f"{tail} {head}"
+
+
+@lru_cache(maxsize=None)
+def survey_country_index() -> dict[str, str]:
+    """:func:`country_index` plus, for researchers' files only, uninverted ISO
+    names and the names pycountry translates into :data:`SURVEY_LANGUAGES`
+    (a name that means two countries in two languages is left out)."""
+    extra: dict[str, set[str]] = {}
+    translations = [gettext.translation("iso3166-1", pycountry.LOCALES_DIR,
+                                        languages=[language], fallback=True)
+                    for language in SURVEY_LANGUAGES]
+    for country in pycountry.countries:
+        names = [getattr(country, attribute, None)
+                 for attribute in ("name", "official_name", "common_name")]
+        names = [name for name in names if name]
+        forms = names + [t.gettext(name) for t in translations for name in names]
+        forms += [_inverted(form) for form in forms]
+        for form in filter(None, forms):
+            key = re.sub(r"^the ", "", normalise_key(form))
+            extra.setdefault(key, set()).add(country.alpha_2)
+    index = {key: codes.pop() for key, codes in extra.items() if len(codes) == 1}
+    index.update(country_index())
+    return index
+
+
+def survey_country(value: str) -> tuple[str | None, str | None]:
+    """(ISO alpha-2, None) for a country cell of a researcher's survey, or
+    (None, what is wrong). Accepts ISO codes (2 or 3 letters, UK for GB), names
+    in English or a :data:`SURVEY_LANGUAGES` language, in direct or inverted
+    order, and what pycountry's fuzzy search finds for one country only.
+
+    >>> [survey_country(v)[0] for v in ("Democratic Republic of the Congo", "UK", "fr",
+    ...                                 "Royaume-Uni", "The Netherlands")]
+    ['CD', 'GB', 'FR', 'GB', 'NL']
+    >>> survey_country("EU")[1]
+    "is not a country code (EU is the European Union); expected one country's name or ISO code"
+    """
+    text = " ".join(str(value).split())
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        code = text.upper()
+        if code == "XK" or pycountry.countries.get(alpha_2=code):
+            return code, None
+        aliased = country_index().get(code.lower())
+        if aliased:
+            return aliased, None
+        hint = " (EU is the European Union)" if code == "EU" else ""
+        return None, (f"is not a country code{hint}; expected one country's name or ISO "
+                      "code")
+    key = re.sub(r"^the ", "", normalise_key(text))
+    code = country_code(text) or survey_country_index().get(key)
+    if code:
+        return code, None
+    try:
+        found = pycountry.countries.search_fuzzy(text)
+    except LookupError:
+        found = []
+    if len(found) == 1:
+        return found[0].alpha_2, None
+    if found:
+        names = " or ".join(country_name(c.alpha_2) for c in found[:3])
+        more = " or another" if len(found) > 3 else ""
+        return None, f"could be {names}{more}; expected one country's name or ISO code"
+    return None, "expected a country name or ISO code (France, FR, FRA)"

@@ -1,15 +1,17 @@
 """Bad input, end to end: each broken file fails `iness build` or `iness survey`
 with a non-zero exit and one line naming the file and the place, and leaves
 nothing in data/processed/."""
+import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from iness import synthetic
+from iness import raw, synthetic
 
 
 @pytest.fixture(scope="module")
@@ -96,11 +98,11 @@ def test_hash_mismatch_fails_cleanly(tmp_path, mirror):
 @pytest.mark.parametrize("row, expected", [
     ({"platform_id": "A", "platform_name": "Lab", "latitude": "north"},
      ["row 2, column 'latitude'", "expected a number"]),
-    ({"platform_id": "A", "platform_name": "=cmd|' /C calc'!A0"},
-     ["row 2, column 'platform_name'", "formula"]),
-    ({"platform_id": "A", "platform_name": "Lab", "free_tags": "+33 1 23 45"},
-     ["row 2, column 'free_tags'", "formula"]),
-], ids=["wrong-type", "formula-equals", "formula-plus"])
+    ({"platform_id": "A", "platform_name": "Lab", "country": "EU"},
+     ["row 2, column 'country'", "European Union"]),
+    ({"platform_id": "A", "platform_name": "Lab", "start_date": "2020-02-31"},
+     ["row 2, column 'start_date'", "not a date"]),
+], ids=["wrong-type", "ambiguous-country", "impossible-date"])
 def test_bad_survey_fails_cleanly(tmp_path, row, expected):
     import pandas as pd
     path = tmp_path / "my_survey.csv"
@@ -108,3 +110,75 @@ def test_bad_survey_fails_cleanly(tmp_path, row, expected):
     home = tmp_path / "home"
     result = run_iness(home, "survey", str(path))
     assert_clean_failure(result, ["my_survey.csv", *expected], home)
+
+
+def test_formula_like_text_is_accepted(tmp_path):
+    """'@firma' or '=cmd' is a name, not an error (issue 12); outputs neutralise it."""
+    import pandas as pd
+    path = tmp_path / "my_survey.csv"
+    pd.DataFrame([{"platform_id": "A", "platform_name": "@firma"},
+                  {"platform_id": "B", "platform_name": "=cmd|' /C calc'!A0"}]).to_csv(
+        path, index=False)
+    home = tmp_path / "home"
+    out = tmp_path / "tables"
+    result = run_iness(home, "survey", str(path), "--out", str(out), "--no-report")
+    assert result.returncode == 0, result.stderr
+    assert "'=cmd" in (out / "projects.csv").read_text()
+
+
+def nul_bytes(path):
+    path.write_bytes(path.read_bytes().replace(b"Main Street", b"Main\x00Street", 1))
+
+
+def test_nul_bytes_are_refused(good_survey, tmp_path):
+    folder = tmp_path / "raw"
+    shutil.copytree(good_survey, folder)
+    nul_bytes(folder / "wave2016/orgs.csv")
+    home = tmp_path / "home"
+    assert_clean_failure(run_iness(home, "build", "--raw-folder", str(folder)),
+                         ["orgs.csv", "line", "1 NUL byte(s)", "damaged"], home)
+
+
+def swap_coordinate_headers(path):
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    header = header.replace("Latitude", "@").replace("Longitude", "Latitude").replace(
+        "@", "Longitude")
+    path.write_text(header + "\n" + rest, encoding="utf-8")
+
+
+def test_swapped_coordinate_headers_stop_the_build(mirror, tmp_path):
+    folder = tmp_path / "raw"
+    shutil.copytree(mirror, folder, ignore=shutil.ignore_patterns("*.md"))
+    swap_coordinate_headers(folder / "wave2016/orgs.csv")
+    home = tmp_path / "home"
+    result = run_iness(home, "build", "--raw-folder", str(folder))
+    assert_clean_failure(result, ["orgs.csv", "column 'Latitude'", "outside their stated "
+                                  "country", "swapped"], home)
+    outside, located = map(lambda n: int(n.replace(",", "")), re.search(
+        r"([\d,]+) of ([\d,]+) located records checked", result.stderr).groups())
+    assert outside > located / 2
+
+
+def test_real_files_raise_no_warning(mirror):
+    assert raw.folder_warnings(mirror) == []
+
+
+def test_changed_raw_files_are_named_with_what_changed(mirror, tmp_path):
+    folder = tmp_path / "raw"
+    shutil.copytree(mirror, folder, ignore=shutil.ignore_patterns("*.md"))
+    links = folder / "wave2016/org-projects.csv"
+    lines = links.read_text(encoding="utf-8").splitlines(keepends=True)
+    links.write_text("".join(lines[:1802]), encoding="utf-8")  # header + 1,801 links
+    orgs = folder / "wave2016/orgs.csv"
+    with open(orgs, newline="", encoding="utf-8") as handle:
+        records = list(csv.reader(handle))
+    with open(orgs, "w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(
+            [records[0] + ["Notes"]] + [record + [""] for record in records[1:]])
+    notes = raw.folder_warnings(folder)
+    assert len(notes) == 3, notes
+    assert "orgs.csv: not the registered wave2016/orgs.csv" in notes[0]
+    assert "orgs.csv: column(s) ['Notes'] not in the expected layout" in notes[1]
+    assert "org-projects.csv: not the registered wave2016/org-projects.csv" in notes[2]
+    assert "1,801 records where the registered file has 3,600 (1,799 fewer: cut short?)" \
+        in notes[2]
