@@ -6,7 +6,8 @@ Four methods, best first (:data:`METHODS`):
 - ``coded``: read and coded by hand with the codebook (:mod:`iness.codebook`):
   two independent codings, disagreements settled with a written reason; the
   settled coding is package data (``iness/data/coding/codings.csv``);
-- ``declared``: given by the survey itself in the talk's scheme;
+- ``declared``: given by the survey itself in the talk's scheme (its optional
+  columns ``categories``, ``activities``, ... read by :mod:`iness.declared`);
 - ``classifier``: predicted from the description by a text model trained on the
   coding (:mod:`iness.classifier`); for DSI4EU's coded projects, the
   prediction is out of fold, so that its agreement with the coding is honest;

@@ -79,17 +79,23 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     texts = None if training is None else classifier.unit_texts(training)
     if texts is None or texts["unit_id"].isin(coding["unit_id"]).sum() < MIN_TRAINING_UNITS:
         return pd.DataFrame(columns=codes.CODES_COLUMNS), pd.DataFrame()
-    out_of_fold, scores = classifier.cross_validate(texts, coding)
     units = codebook.coding_units(projects)
     status = codes.coding_status(projects, coding)
     fresh = units[(status == "not_coded").to_numpy()]
-    predicted = [out_of_fold]
+    predicted, scores = [], pd.DataFrame()
+    # out-of-fold predictions (and the scores they give) only for surveys whose
+    # texts were coded: a researcher's survey needs one fitted model, not the CV
+    if units["unit_id"].isin(coding["unit_id"]).any():
+        out_of_fold, scores = classifier.cross_validate(texts, coding)
+        predicted.append(out_of_fold)
     if not fresh.empty:
         model = classifier.fit(*_training_set(texts, coding))
         new_texts = classifier.unit_texts(projects)
         new_texts = new_texts[new_texts["unit_id"].isin(fresh["unit_id"])]
         predicted.append(model.predict(new_texts["text"].tolist())
                          .assign(unit_id=new_texts["unit_id"].to_numpy()))
+    if not predicted:
+        return pd.DataFrame(columns=codes.CODES_COLUMNS), scores
     rows = classifier.codes_from_predictions(pd.concat(predicted, ignore_index=True),
                                              units[["wave", "project_id", "unit_id"]])
     return rows, scores
@@ -123,14 +129,27 @@ def precision_by_target(table: pd.DataFrame) -> dict[tuple[str, str], float]:
             if row.target != "all" and row.precision == row.precision}
 
 
+def declared_codes(tables: dict, projects: pd.DataFrame) -> pd.DataFrame:
+    """The ``declared`` rows a survey brought in its ``codes`` table (see
+    :mod:`iness.declared`), for its non-suspect ``projects``."""
+    found = tables.get("codes")
+    if found is None or found.empty:
+        return pd.DataFrame(columns=codes.CODES_COLUMNS)
+    found = found[found["method"] == "declared"]
+    return semi_join(found, projects[["wave", "project_id"]].rename(
+        columns={"project_id": "entity_id"}), ["wave", "entity_id"])[codes.CODES_COLUMNS]
+
+
 def add_codes(tables: dict, training: pd.DataFrame | None = None,
               coding: pd.DataFrame | None = None) -> tuple[dict, Quality]:
     """The tables with ``codes`` and the three project columns, and the quality
     of each method. ``training`` holds the projects the coding was made on
-    (DSI4EU's); without it no classifier rows are made."""
+    (DSI4EU's); without it no classifier rows are made. The ``declared`` rows
+    of a ``codes`` table already in ``tables`` (a survey's own codes) are kept."""
     coding = codes.final_codings() if coding is None else coding
     projects, tags = genuine(tables)
     coded_rows = codes.coded_codes(projects, coding)
+    declared_rows = declared_codes(tables, projects)
     predicted_rows, cv_scores = classifier_codes(projects, coding, training)
     before = crosswalk_quality(
         codes.crosswalk_codes(tags, projects, table=taxonomy.crosswalk(include_dropped=True)),
@@ -138,7 +157,7 @@ def add_codes(tables: dict, training: pd.DataFrame | None = None,
     after = crosswalk_quality(codes.crosswalk_codes(tags, projects), coded_rows)
     crosswalk_rows = codes.crosswalk_codes(tags, projects,
                                            precision=precision_by_target(after))
-    table = codes.tidy_codes([coded_rows, predicted_rows, crosswalk_rows])
+    table = codes.tidy_codes([coded_rows, declared_rows, predicted_rows, crosswalk_rows])
     status = codes.coding_status(tables["projects"], coding)
     extra = codes.project_columns(tables["projects"], table)
     out = dict(tables)

@@ -10,13 +10,16 @@ from iness.errors import SurveyError
 
 def test_example_survey_gives_valid_tables():
     tables = iness.read_survey(own_survey.EXAMPLE_SURVEY)
-    assert len(tables["projects"]) == 26
+    # the talk's own platforms: its category table, activity examples and back-up matrix
+    assert len(tables["projects"]) == 43
     assert set(tables["projects"]["wave"]) == {2024}
     assert not tables["projects"]["is_suspect"].any()
-    wheelmap = tables["tags"].query("entity_id == 'E01'")
+    ids = tables["projects"].set_index("project_name")["project_id"]
+    wheelmap = tables["tags"].query("entity_id == @ids['Wheelmap.org']")
     assert {"crowdsourcing, crowdmapping and crowdfunding", "open-source technologies"} <= set(
         wheelmap["tag"])
-    assert tables["projects"].set_index("project_id").loc["E11", "country_code"] == "ES"
+    madrid = ids["Decide Madrid"]
+    assert tables["projects"].set_index("project_id").loc[madrid, "country_code"] == "ES"
 
 
 def write(tmp_path, rows, name="survey.csv"):
@@ -45,11 +48,12 @@ def test_every_bad_cell_is_reported_at_once(tmp_path):
     message = str(error.value)
     for expected in ("survey.csv", "row 3, column 'latitude': 'north'",
                      "row 3, column 'wave'", "row 4, column 'organisation_type': 'club'",
-                     "row 4, column 'platform_name'", "row 5, column 'platform_name'",
-                     "spreadsheet formula", "row 5, column 'country': 'Atlantis'",
+                     "row 4, column 'platform_name'", "row 5, column 'country': 'Atlantis'",
                      "row 5, column 'start_date'", "rows [3, 4], column 'platform_id'"):
         assert expected in message, expected
-    assert "8 problem(s)" in message or "9 problem(s)" in message
+    # text that starts like a formula is text (issue 12), neutralised where written out
+    assert "row 5, column 'platform_name'" not in message
+    assert "7 problem(s)" in message
 
 
 def test_negative_numbers_are_not_formulas(tmp_path):
