@@ -1,8 +1,12 @@
-"""Fetch the DSI4EU files into ``data/raw/dsi4eu/``, hash-checked.
+"""Fetch the registered files into ``data/raw/<source>/``, hash-checked: the
+five DSI4EU files and the country borders of ``world-atlas`` (Natural Earth).
 
 Files come from their pinned upstream URLs, or from a mirror when the
-environment variable ``INESS_DATA_MIRROR`` names a folder or a base URL laid
-out like the upstream tree (``wave2016/orgs.csv``...).
+environment variable ``INESS_DATA_MIRROR`` names a folder or a base URL. The
+mirror holds one subfolder per source (``dsi4eu/wave2016/orgs.csv``,
+``world-atlas/countries-50m.json``); a mirror that is itself the DSI4EU folder
+(``wave2016/orgs.csv`` at its top, the older layout) also works, the other
+sources then being looked up beside it (``../world-atlas/``).
 """
 from __future__ import annotations
 
@@ -27,11 +31,16 @@ MIRROR_VARIABLE = "INESS_DATA_MIRROR"
 pooch.get_logger().setLevel(logging.WARNING)
 
 
+#: the source whose files a mirror may hold at its top (the older layout)
+PRIMARY_SOURCE = "dsi4eu"
+
+
 @dataclass(frozen=True)
 class RegistryEntry:
     name: str
     sha256: str
     url: str
+    source: str = PRIMARY_SOURCE
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class FetchOutcome:
 
 
 def registry() -> list[RegistryEntry]:
-    """The five DSI4EU files with their pinned upstream URL and SHA-256."""
+    """Every registered file: its source, pinned upstream URL and SHA-256."""
     with open(PACKAGE_DATA / "registry.csv", newline="", encoding="utf-8") as handle:
         return [RegistryEntry(**row) for row in csv.DictReader(handle)]
 
@@ -69,9 +78,16 @@ def source_for(entry: RegistryEntry, mirror: str | None) -> str:
     """Where one file is fetched from: the mirror if set, else upstream."""
     if mirror is None:
         return entry.url
+    older = (entry.name if entry.source == PRIMARY_SOURCE
+             else f"../{entry.source}/{entry.name}")
     if is_url(mirror):
-        return mirror.rstrip("/") + "/" + entry.name
-    return str(Path(mirror).expanduser().resolve() / entry.name)
+        from urllib.parse import urljoin
+        base = mirror.rstrip("/") + "/"
+        layout_is_older = base.rstrip("/").rsplit("/", 1)[-1] == PRIMARY_SOURCE
+        return urljoin(base, older if layout_is_older else f"{entry.source}/{entry.name}")
+    root = Path(mirror).expanduser().resolve()
+    per_source = root / entry.source / entry.name
+    return str(per_source if per_source.is_file() else (root / older).resolve())
 
 
 def _copy_from_folder(url: str, output_file, _pooch) -> None:
@@ -79,8 +95,9 @@ def _copy_from_folder(url: str, output_file, _pooch) -> None:
     source = Path(url)
     if not source.is_file():
         raise DataFetchError(
-            f"the mirror has no file {source} (set {MIRROR_VARIABLE} to a folder laid "
-            "out like wave2016/orgs.csv, wave2017/projects2.json, ...)")
+            f"the mirror has no file {source} (set {MIRROR_VARIABLE} to a folder holding "
+            "one subfolder per source: dsi4eu/wave2016/orgs.csv, ..., "
+            "world-atlas/countries-50m.json)")
     shutil.copyfile(source, output_file)
 
 
@@ -106,7 +123,7 @@ def _downloader_for(source: str, progress: bool):
 def fetch_one(entry: RegistryEntry, *, target_dir: Path | None = None,
               mirror: str | None = None, progress: bool | None = None) -> FetchOutcome:
     """Make sure one file is in the cache with its registered hash; return what was done."""
-    target_dir = Path(target_dir or raw_dir())
+    target_dir = Path(target_dir or raw_dir(entry.source))
     progress = sys.stderr.isatty() if progress is None else progress
     path = target_dir / entry.name
     if path.is_file():
@@ -132,8 +149,8 @@ def fetch_one(entry: RegistryEntry, *, target_dir: Path | None = None,
             "and not kept") from error
     except (requests.exceptions.RequestException, OSError) as error:
         hint = (f"check that {MIRROR_VARIABLE}={mirror} is reachable" if mirror else
-                f"no internet? set {MIRROR_VARIABLE} to a local copy of the DSI4EU files, "
-                "e.g. ../shared/data/dsi4eu")
+                f"no internet? set {MIRROR_VARIABLE} to a local copy of the data, "
+                "e.g. ../shared/data")
         raise DataFetchError(
             f"could not fetch {entry.name} from {source} "
             f"({type(error).__name__}: {str(error).splitlines()[0][:160]}); {hint}") from error
@@ -149,7 +166,8 @@ def fetch_all(*, target_dir: Path | None = None, mirror: str | None = None,
 
 
 def raw_path(name: str, *, target_dir: Path | None = None) -> Path:
-    """Path of a cached raw file such as ``wave2016/orgs.csv`` (fetching it if needed)."""
+    """Path of a cached raw file such as ``wave2016/orgs.csv`` or
+    ``countries-50m.json`` (fetching it if needed)."""
     entries = {entry.name: entry for entry in registry()}
     if name not in entries:
         raise KeyError(f"unknown raw file {name!r}; known: {', '.join(entries)}")

@@ -14,11 +14,15 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def mirror_folder() -> Path | None:
-    """The local DSI4EU mirror: INESS_DATA_MIRROR if it is a folder, else ../shared."""
+    """The local DSI4EU mirror (its ``dsi4eu`` folder): from INESS_DATA_MIRROR if
+    it is a folder (one subfolder per source, or the DSI4EU folder itself), else
+    ../shared/data."""
     configured = os.environ.get("INESS_DATA_MIRROR", "")
-    for candidate in (configured, REPO.parent / "shared" / "data" / "dsi4eu"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate).resolve()
+    for candidate in (configured, REPO.parent / "shared" / "data"):
+        if not candidate or not Path(candidate).is_dir():
+            continue
+        folder = Path(candidate).resolve()
+        return folder / "dsi4eu" if (folder / "dsi4eu").is_dir() else folder
     return None
 
 

@@ -18,20 +18,35 @@ def entry(content=CONTENT, name="wave2016/orgs.csv"):
 
 @pytest.fixture
 def mirror_dir(tmp_path):
+    """A mirror with one subfolder per source."""
     folder = tmp_path / "mirror"
-    (folder / "wave2016").mkdir(parents=True)
-    (folder / "wave2016" / "orgs.csv").write_bytes(CONTENT)
+    (folder / "dsi4eu" / "wave2016").mkdir(parents=True)
+    (folder / "dsi4eu" / "wave2016" / "orgs.csv").write_bytes(CONTENT)
     return folder
 
 
 def test_registry_lists_the_five_files_with_pinned_urls():
-    names = [item.name for item in fetch.registry()]
+    names = [item.name for item in fetch.registry() if item.source == "dsi4eu"]
     assert names == ["wave2016/orgs.csv", "wave2016/projects.csv", "wave2016/org-projects.csv",
                      "wave2017/organisations2.json", "wave2017/projects2.json"]
     for item in fetch.registry():
         assert len(item.sha256) == 64
         assert "/48f92e0052a83601db4a1688ddd42d1d93bb6f70/" in item.url or \
-            "/f877113b160331cafcc144f88355af581cdae55e/" in item.url
+            "/f877113b160331cafcc144f88355af581cdae55e/" in item.url or \
+            "/world-atlas@2.0.2/" in item.url
+    assert {item.source for item in fetch.registry()} == {"dsi4eu", "world-atlas"}
+
+
+def test_mirror_with_one_subfolder_per_source(tmp_path):
+    atlas = fetch.RegistryEntry("countries-50m.json", "0" * 64, "https://x", "world-atlas")
+    (tmp_path / "world-atlas").mkdir()
+    (tmp_path / "world-atlas" / "countries-50m.json").write_text("{}")
+    assert fetch.source_for(atlas, str(tmp_path)) == str(
+        tmp_path.resolve() / "world-atlas" / "countries-50m.json")
+    assert fetch.source_for(atlas, "http://127.0.0.1:8000/data") == \
+        "http://127.0.0.1:8000/data/world-atlas/countries-50m.json"
+    assert fetch.source_for(atlas, "http://127.0.0.1:8000/data/dsi4eu/") == \
+        "http://127.0.0.1:8000/data/world-atlas/countries-50m.json"
 
 
 def test_folder_mirror_copies_once_then_uses_the_cache(tmp_path, mirror_dir):
@@ -81,7 +96,7 @@ def test_url_mirror_over_real_http(tmp_path, mirror_dir, http_server):
     cache = tmp_path / "cache"
     outcome = fetch.fetch_one(entry(), target_dir=cache, mirror=base + "/")
     assert outcome.action == "downloaded"
-    assert outcome.source == base + "/wave2016/orgs.csv"
+    assert outcome.source == base + "/dsi4eu/wave2016/orgs.csv"
     assert (cache / "wave2016" / "orgs.csv").read_bytes() == CONTENT
 
 
@@ -95,5 +110,9 @@ def test_source_for_prefers_the_mirror(mirror_dir):
     item = entry()
     assert fetch.source_for(item, None) == item.url
     assert fetch.source_for(item, "https://example.org/m/") == \
-        "https://example.org/m/wave2016/orgs.csv"
-    assert fetch.source_for(item, str(mirror_dir)).endswith("mirror/wave2016/orgs.csv")
+        "https://example.org/m/dsi4eu/wave2016/orgs.csv"
+    assert fetch.source_for(item, "https://example.org/m/dsi4eu") == \
+        "https://example.org/m/dsi4eu/wave2016/orgs.csv"
+    assert fetch.source_for(item, str(mirror_dir)).endswith("mirror/dsi4eu/wave2016/orgs.csv")
+    older = mirror_dir / "dsi4eu"       # the DSI4EU folder itself, as before
+    assert fetch.source_for(item, str(older)).endswith("mirror/dsi4eu/wave2016/orgs.csv")
