@@ -1,22 +1,16 @@
 """``iness build``: raw files -> validated tables in ``data/processed/dsi4eu/``."""
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 import time
 from pathlib import Path
 
 import pandas as pd
 
-from . import raw
-from .analysis import ledger_summary
-from .clean.assemble import TABLE_NAMES, clean_all
+from . import cache, outputs, raw
+from .clean.assemble import TABLE_NAMES
 from .errors import ValidationError
-from .measure import add_codes
 from .paths import processed_dir
 from .progress import progress
-from .schemas import validate_tables
 
 #: characters that make a spreadsheet run a cell as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -65,28 +59,33 @@ def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
                                       lineterminator="\n", date_format="%Y-%m-%d")
 
 
-def write_tables(tables: dict[str, pd.DataFrame], target: Path) -> Path:
-    """Write every table as Parquet and CSV into ``target`` atomically: all files
-    go to a temporary sibling folder that replaces ``target`` only when complete."""
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    staging.chmod(0o755)
-    try:
+def write_tables(tables: dict[str, pd.DataFrame], target: Path | str,
+                 inputs: dict | None = None) -> Path:
+    """Write every table as Parquet and CSV into ``target``, all at once: into a
+    staging folder swapped in only when complete, under the folder's lock, and
+    only where iness may write (see :mod:`iness.outputs`). ``inputs`` are the
+    digests of what made them (:mod:`iness.cache`), kept beside them."""
+    with outputs.replacing(target) as staging:
         for name, frame in progress(tables.items(), "writing tables", total=len(tables)):
             _write_table(frame, staging, name)
-        previous = target.with_name(f".{target.name}-old")
-        if previous.exists():
-            shutil.rmtree(previous)
-        if target.exists():
-            os.replace(target, previous)
-        os.replace(staging, target)
-        if previous.exists():
-            shutil.rmtree(previous)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-    return target
+        if inputs is not None:
+            (staging / cache.INPUTS_FILE).write_text(cache.as_text(inputs), encoding="utf-8")
+    return Path(target).expanduser().resolve()
+
+
+def build_inputs(raw_folder: Path | str | None = None) -> dict:
+    """Digests of what the DSI4EU tables are made of: the raw files and iness."""
+    paths = [raw.raw_path(name) if raw_folder is None else Path(raw_folder) / name
+             for name in raw.RAW_SPECS]
+    missing = [path for path in paths if not path.is_file()]
+    return {"package": cache.package_digest(),
+            "raw": None if missing else cache.digest_files(paths)}
+
+
+def up_to_date(target: Path, inputs: dict) -> bool:
+    """Whether ``target`` holds every table, made from these same inputs."""
+    return (inputs["raw"] is not None and cache.recorded(target) == inputs
+            and all((target / f"{name}.parquet").is_file() for name in TABLE_NAMES))
 
 
 def read_all_raw(raw_folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
@@ -95,25 +94,47 @@ def read_all_raw(raw_folder: Path | str | None = None) -> dict[str, pd.DataFrame
             for name in progress(raw.RAW_SPECS, "reading raw files")}
 
 
-def build(target: Path | None = None, raw_folder: Path | str | None = None) -> dict:
+def build(target: Path | None = None, raw_folder: Path | str | None = None,
+          force: bool = True) -> dict | None:
     """Read, clean, validate and write; return the tables and the ledger summary.
 
-    Nothing is written unless every step succeeds, and then all tables at once."""
+    Nothing is written unless every step succeeds, and then all tables at once.
+    Without ``force``, nothing is done (``None``) when the tables were made from
+    the same raw files by the same iness."""
+    target = outputs.check_target(target or processed_dir())  # fail before the work
+    inputs = build_inputs(raw_folder)
+    if not force and up_to_date(target, inputs):
+        return None
+    # the heavy steps are imported here, so that an up-to-date check starts fast
+    from .analysis import ledger_summary
+    from .clean.assemble import clean_all
+    from .measure import add_codes
+    from .schemas import validate_tables
     frames = read_all_raw(raw_folder)
+    # a folder given by hand may differ from the registered files: say how
+    warnings = [] if raw_folder is None else [
+        note for name, spec in raw.RAW_SPECS.items()
+        for note in raw.file_warnings(spec, Path(raw_folder) / name, frames[name])]
     row_counts = {name: len(frame) for name, frame in frames.items()}
     tables = clean_all(frames)
     check_ledger_complete(tables["ledger"], row_counts)
     tables, quality = add_codes(tables, training=tables["projects"])
     validate_tables(tables)
-    write_tables({name: tables[name] for name in TABLE_NAMES}, target or processed_dir())
+    write_tables({name: tables[name] for name in TABLE_NAMES}, target, inputs)
     return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts),
-            "quality": quality}
+            "quality": quality, "warnings": warnings}
 
 
-def build_and_print(raw_folder: Path | str | None = None) -> None:
+def build_and_print(raw_folder: Path | str | None = None, force: bool = True) -> None:
     started = time.perf_counter()
-    result = build(raw_folder=raw_folder)
+    result = build(raw_folder=raw_folder, force=force)
+    if result is None:
+        print(f"Tables in {processed_dir()} are up to date (same raw files, same iness): "
+              "nothing to do (--force rebuilds them)")
+        return
     tables, summary = result["tables"], result["summary"]
+    for note in result["warnings"]:
+        print(f"warning: {note}")
     print("Cleaning ledger (raw rows per file):")
     print(summary.to_string())
     ledger = tables["ledger"]

@@ -19,7 +19,9 @@ commands:
   run      fetch, build and report, in that order
   survey   clean a researcher's own survey file (template CSV or Excel) and
            run every notebook on it: tables in data/processed/<name>/,
-           pages in reports/<name>/
+           pages in reports/<name>/ (<name>: the file name, or --name);
+           iness writes only into new or empty folders or folders it made
+           (they carry a .iness-output file), and swaps each in whole
   template write a blank survey template (CSV and Excel) into a folder
 """
 
@@ -32,26 +34,37 @@ def command_fetch(args) -> None:
 
 def command_build(args) -> None:
     from .build import build_and_print
-    build_and_print(raw_folder=getattr(args, "raw_folder", None))
+    build_and_print(raw_folder=getattr(args, "raw_folder", None),
+                    force=getattr(args, "force", False))
 
 
 def command_report(args) -> None:
     from .report import write_report
-    write_report(notebooks=args.notebook or None, in_place=getattr(args, "in_place", False))
+    write_report(notebooks=args.notebook or None, in_place=getattr(args, "in_place", False),
+                 force=getattr(args, "force", False))
 
 
 def command_survey(args) -> None:
     from pathlib import Path
 
+    from .outputs import survey_name
     from .own_survey import build_survey
-    from .paths import project_home, reports_dir
+    from .paths import processed_dir, reports_dir
     from .report import write_report
     source = Path(args.path)
-    tables = Path(args.out) if args.out else project_home() / "data" / "processed" / source.stem
-    build_survey(source, tables, wave=args.wave)
+    name = None if args.out and args.no_report else survey_name(source, args.name)
+    from .survey_file import describe_detection, detect
+    print("Reading " + describe_detection(detect(source)))
+    tables = Path(args.out) if args.out else processed_dir(name)
+    tables = build_survey(source, tables, wave=args.wave)
     print(f"Tables of {source.name} written to {tables}")
+    from .analysis import survey_category_table
+    from .survey import survey as load_survey
+    talk_table = survey_category_table(load_survey(tables))
+    print("The talk's table of social issues, with this survey's platforms:")
+    print(talk_table.iloc[:, [0, 3]].to_string(index=False))
     if not args.no_report:
-        write_report(target=reports_dir() / source.stem, parameters={"DATA": str(tables)})
+        write_report(target=reports_dir() / name, parameters={"DATA": str(tables)})
 
 
 def command_template(args) -> None:
@@ -81,6 +94,8 @@ def parser() -> argparse.ArgumentParser:
     build_parser.add_argument(
         "--raw-folder", help="read the five files from this folder (laid out like the "
         "mirror) instead of the hash-checked cache")
+    build_parser.add_argument("--force", action="store_true",
+                              help="rebuild even when the raw files and iness are unchanged")
     build_parser.set_defaults(handler=command_build)
     for name, handler, text in (("report", command_report, "execute notebooks, write reports/"),
                                 ("run", command_run, "fetch, build and report")):
@@ -90,12 +105,17 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--in-place", action="store_true",
                          help="also save the executed notebooks back into notebooks/ "
                          "(refreshes the outputs that nbval compares)")
+        sub.add_argument("--force", action="store_true",
+                         help="redo everything, even what is up to date (by default, "
+                         "a page or table whose inputs are unchanged is kept)")
         sub.set_defaults(handler=handler)
     survey_parser = commands.add_parser(
         "survey", help="clean your own survey file and run the notebooks on it")
     survey_parser.add_argument("path", help="survey file in the template (.csv or .xlsx)")
-    survey_parser.add_argument("--out", help="folder for the tables "
-                               "(default data/processed/<file name>/)")
+    survey_parser.add_argument("--out", help="folder for the tables: new, empty or made "
+                               "by iness (default data/processed/<name>/)")
+    survey_parser.add_argument("--name", help="name of the survey's folders (default: the "
+                               "file name without its extension)")
     survey_parser.add_argument("--wave", type=int, help="survey year for rows without one")
     survey_parser.add_argument("--no-report", action="store_true",
                                help="only write the tables")

@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
+#: the environment variable naming where a notebook's figures are saved
+FIGURES_DIR_VARIABLE = "INESS_FIGURES_DIR"
 
 
 def project_home() -> Path:
@@ -19,14 +21,23 @@ def project_home() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
-def raw_dir() -> Path:
-    """Cache of the downloaded DSI4EU files (never edited by hand)."""
-    return project_home() / "data" / "raw" / "dsi4eu"
+def raw_dir(source: str = "dsi4eu") -> Path:
+    """Cache of one source's downloaded files (never edited by hand)."""
+    return project_home() / "data" / "raw" / source
 
 
-def processed_dir() -> Path:
-    """Clean tables written by ``iness build``."""
-    return project_home() / "data" / "processed" / "dsi4eu"
+#: sources built into iness: a researcher's survey may not take their names
+BUILTIN_SOURCES = ("dsi4eu",)
+
+
+def processed_root() -> Path:
+    """The folder holding one folder of clean tables per source or survey."""
+    return project_home() / "data" / "processed"
+
+
+def processed_dir(name: str = "dsi4eu") -> Path:
+    """Clean tables written by ``iness build`` (or by ``iness survey`` for ``name``)."""
+    return processed_root() / name
 
 
 def notebooks_dir() -> Path:

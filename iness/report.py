@@ -6,18 +6,24 @@ import os
 import re
 import time
 from pathlib import Path
+from typing import Callable
 
 import nbformat
+from jupyter_client.kernelspec import NoSuchKernel
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+from . import cache, outputs
 from .errors import InessError, NotebookError
-from .figures import FIGURES_DIR_VARIABLE
-from .paths import notebooks_dir, reports_dir
+from .paths import FIGURES_DIR_VARIABLE, notebooks_dir, reports_dir
 from .progress import progress
 
 KERNEL = "python3"
+#: id of the cell that sets the parameters (a fixed id keeps the HTML byte-stable)
+INJECTED_ID = "injected-parameters"
 TIMEOUT = 600
+#: the kernels' own log (its warnings are about Jupyter's set-up, not the notebook)
+KERNEL_LOG_LEVEL = "ERROR"
 #: script blocks and stylesheet links that reach the network (mermaid, widget
 #: renderers from CDNs): the report must open offline and without console errors
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
@@ -55,25 +61,71 @@ def notebook_paths(folder: Path | None = None, names: list[str] | None = None) -
     return paths
 
 
+def _cell_name(notebook, failed) -> str:
+    """'cell N (id ...)' of the cell that failed, numbered as in the notebook
+    file (the injected parameters cell is not counted)."""
+    cells = [cell for cell in notebook.cells if cell.get("id") != INJECTED_ID]
+    for number, cell in enumerate(cells, 1):
+        if cell is failed:
+            return f"cell {number} (id {cell.get('id', '?')})"
+    return "the injected parameters cell" if failed is not None else "before the first cell"
+
+
 def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
-    """Run a notebook top to bottom in a fresh kernel; figures go to ``figures_dir``."""
+    """Run a notebook top to bottom in a fresh kernel; figures go to ``figures_dir``.
+
+    Any failure (a cell's error, a dead or silent kernel) is a one-line
+    :class:`NotebookError` naming the notebook, the cell and the error."""
     notebook = nbformat.read(path, as_version=4)
     if parameters:
         notebook = inject_parameters(notebook, parameters)
     previous = os.environ.get(FIGURES_DIR_VARIABLE)
     os.environ[FIGURES_DIR_VARIABLE] = str(figures_dir)
+    running = {}
     try:
         NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
+                       extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
+                       on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
                        resources={"metadata": {"path": str(path.parent)}}).execute()
     except CellExecutionError as error:
-        plain = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
-        last = [line for line in plain.splitlines() if line.strip()][-1]
-        raise NotebookError(f"{path}: a cell failed: {last}") from error
+        last = re.sub(r"\x1b\[[0-9;]*m", "", f"{error.ename}: {error.evalue}")
+        last = " ".join(last.split())[:300]
+        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
+                            f"{last}") from None
+    except DeadKernelError:
+        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
+                            "the kernel died (often: out of memory)") from None
+    except CellTimeoutError:
+        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
+                            f"ran for over {TIMEOUT} s and was stopped") from None
+    except (RuntimeError, NoSuchKernel) as error:  # kernel that does not start or answer
+        raise NotebookError(f"{path.name}: the kernel failed: "
+                            f"{' '.join(str(error).split())[:300]}") from None
     finally:
         if previous is None:
             os.environ.pop(FIGURES_DIR_VARIABLE, None)
         else:
             os.environ[FIGURES_DIR_VARIABLE] = previous
+    return deterministic(notebook)
+
+
+#: the kernel the notebooks name: the one the project installs (ipykernel's)
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": KERNEL}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def deterministic(notebook):
+    """The executed notebook made byte-stable and clean to open: the installed
+    kernel's spec in its metadata (JupyterLab then does not mark it modified),
+    no saved widget state, and widget outputs numbered by cell instead of
+    random model ids."""
+    notebook.metadata["kernelspec"] = dict(KERNELSPEC)
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        widgets = [output for output in cell.get("outputs", [])
+                   if WIDGET_VIEW in output.get("data", {})]
+        for number, output in enumerate(widgets):
+            output["data"][WIDGET_VIEW]["model_id"] = f"{cell.get('id', 'cell')}-widget-{number}"
     return notebook
 
 
@@ -87,10 +139,26 @@ def inject_parameters(notebook, parameters: dict):
             index = notebook.cells.index(cell)
             injected = nbformat.v4.new_code_cell(source,
                                                  metadata={"tags": ["injected-parameters"]})
-            injected.id = "injected-parameters"  # a fixed id keeps the HTML byte-stable
+            injected.id = INJECTED_ID  # a fixed id keeps the HTML byte-stable
             notebook.cells.insert(index + 1, injected)
             return notebook
     raise InessError("the notebook has no cell tagged 'parameters'")
+
+
+#: the licence and attribution every page carries
+FOOTER = ('<footer style="margin-top:3rem;padding-top:.6rem;border-top:1px solid #ddd;'
+          'font-size:.85rem;color:#555">Data: DSI4EU mapping of digital social innovation '
+          '(digitalsocial.eu; Nesta, Waag Society, SUPSI), licensed CC BY-NC-SA 4.0; tables, '
+          'figures and pages derived from it are shared under the same licence. Code: iness, '
+          'BSD 3-Clause licence; cite it with its CITATION.cff. '
+          '<a href="references.html">References</a> · '
+          '<a href="data-dictionary.html">data dictionary</a>.</footer>')
+
+
+def with_footer(page: str) -> str:
+    """The page with the licence and attribution footer before ``</body>``."""
+    head, _, tail = page.rpartition("</body>")
+    return head + FOOTER + "\n</body>" + tail
 
 
 def to_html(notebook) -> str:
@@ -98,7 +166,7 @@ def to_html(notebook) -> str:
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="lab")
     body, _ = exporter.from_notebook_node(notebook)
-    return offline(body)
+    return with_footer(offline(body))
 
 
 def title_of(notebook, fallback: str) -> str:
@@ -127,34 +195,70 @@ def index_page(entries: list[dict]) -> str:
             "<code>figures/</code> as PNG and SVG. The talk's categories and key "
             "activities are measured by reading each project with the "
             '<a href="codebook.html">codebook</a> '
-            '(<a href="codebook-fr.html">en français</a>).</p>\n'
-            f"<ol>\n{chr(10).join(items)}\n</ol>\n</body></html>\n")
+            '(<a href="codebook-fr.html">en français</a>). Works cited are on the '
+            '<a href="references.html">references</a> page; the tables\' columns are '
+            'described in the <a href="data-dictionary.html">data dictionary</a>.</p>\n'
+            f"<ol>\n{chr(10).join(items)}\n</ol>\n" + FOOTER + "\n</body></html>\n")
+
+
+def markdown_page(markdown: str, title: str, language: str = "en") -> str:
+    """A standalone page from Markdown, linked back to the index."""
+    import mistune
+    body = mistune.html(markdown)
+    return with_footer(
+        f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\">"
+        f"<title>iness: {html.escape(title)}</title>{FAVICON}<style>{PAGE_STYLE}"
+        "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;"
+        "padding:.2rem .4rem;vertical-align:top}</style></head>"
+        f"<body>\n<p><a href=\"index.html\">iness report</a></p>\n{body}</body></html>\n")
 
 
 def codebook_page(language: str = "en") -> str:
     """The codebook (:mod:`iness.codebook`) as a standalone page."""
-    import mistune
     from . import codebook
-    body = mistune.html(codebook.render_markdown(language))
     title = "Codebook" if language == "en" else "Grille de codage"
-    return (f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\">"
-            f"<title>iness: {title}</title>{FAVICON}<style>{PAGE_STYLE}</style></head>"
-            f"<body>\n<p><a href=\"index.html\">iness report</a></p>\n{body}</body></html>\n")
+    return markdown_page(codebook.render_markdown(language), title, language)
+
+
+def references_page() -> str:
+    """Every reference the notebooks cite (:mod:`iness.references`)."""
+    from . import references
+    return markdown_page("# References\n\n" + references.bibliography(), "References")
+
+
+def dictionary_page() -> str:
+    """The processed tables' columns, types and meanings (:mod:`iness.schemas`)."""
+    from .schemas import dictionary_markdown
+    return markdown_page("# Data dictionary\n\nThe tables `iness build` and `iness survey` "
+                         "write (Parquet and CSV), as `iness.load(name)` returns them.\n\n"
+                         + dictionary_markdown("en"), "Data dictionary")
+
+
+#: the pages every full report holds beside the notebooks' pages
+EXTRA_PAGES = {"codebook.html": lambda: codebook_page("en"),
+               "codebook-fr.html": lambda: codebook_page("fr"),
+               "references.html": references_page,
+               "data-dictionary.html": dictionary_page}
 
 
 def _execute_one(job: tuple) -> tuple:
     """Worker: execute one notebook (in its own process, so that its figures
-    folder can be set in the environment its kernel inherits)."""
+    folder can be set in the environment its kernel inherits); returns the
+    executed notebook (``None`` on failure), the seconds and the failure."""
     path, figures_dir, parameters = job
     started = time.perf_counter()
-    notebook = execute(path, figures_dir, parameters)
-    return notebook, time.perf_counter() - started
+    try:
+        notebook, failure = execute(path, figures_dir, parameters), None
+    except NotebookError as error:
+        notebook, failure = None, str(error)
+    return notebook, time.perf_counter() - started, failure
 
 
 def execute_all(paths: list[Path], target: Path, parameters: dict | None,
                 workers: int | None = None):
-    """Execute notebooks, ``workers`` at a time (default: one per core, at most
-    4); yields (path, notebook, seconds) in the notebooks' order."""
+    """Execute every notebook, even after one fails, ``workers`` at a time
+    (default: one per core, at most 4); yields (path, notebook or None, seconds,
+    failure or None) in the notebooks' order."""
     jobs = [(path, target / "figures" / path.stem, parameters) for path in paths]
     workers = workers or min(4, os.cpu_count() or 1, len(jobs))
     if workers <= 1:
@@ -162,33 +266,106 @@ def execute_all(paths: list[Path], target: Path, parameters: dict | None,
             yield (job[0], *_execute_one(job))
         return
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for job, (notebook, seconds) in zip(jobs, pool.map(_execute_one, jobs)):
-            yield job[0], notebook, seconds
+        futures = [pool.submit(_execute_one, job) for job in jobs]
+        for job, future in zip(jobs, futures):
+            try:
+                yield (job[0], *future.result())
+            except BrokenProcessPool:
+                yield job[0], None, 0.0, f"{job[0].name}: its worker process died"
+
+
+def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str], bool]:
+    """Which files of a report belong to these notebooks (page and figures),
+    plus the named files ``also``."""
+    def replaces(relative: str) -> bool:
+        parts = relative.split("/")
+        return (relative in also
+                or len(parts) == 1 and relative.removesuffix(".html") in stems
+                or len(parts) > 2 and parts[0] == "figures" and parts[1] in stems)
+    return replaces
+
+
+def page_inputs(paths: list[Path], parameters: dict | None) -> dict[str, str]:
+    """Per notebook, the digest of what its page is made of: its cells, the
+    tables it reads, iness itself and the parameters."""
+    from .paths import processed_dir
+    data = (parameters or {}).get("DATA")
+    tables = cache.tables_digest(Path(data) if data else processed_dir())
+    package = cache.package_digest()
+    return {path.stem: cache.key(cache.notebook_digest(path), tables, package, parameters)
+            for path in paths}
+
+
+def stale_notebooks(paths: list[Path], target: Path, inputs: dict[str, str]) -> list[Path]:
+    """The notebooks whose page is missing or was made from other inputs."""
+    kept = cache.recorded(target)
+    return [path for path in paths if kept.get(path.stem) != inputs[path.stem]
+            or not (target / f"{path.stem}.html").is_file()]
+
+
+def _index_entry(stem: str, title: str, figures_dir: Path) -> dict:
+    return {"stem": stem, "title": title, "figures": sorted(figures_dir.glob("*.png"))}
 
 
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                  in_place: bool = False, parameters: dict | None = None,
-                 notebooks_folder: Path | None = None, workers: int | None = None) -> Path:
+                 notebooks_folder: Path | None = None, workers: int | None = None,
+                 force: bool = True) -> Path:
     """Execute the notebooks and write ``reports/``: one HTML page per notebook,
     ``index.html`` and ``figures/<notebook>/*.png|svg``. With ``in_place``, the
-    executed notebooks are also saved back (the outputs that nbval compares)."""
-    target = Path(target or reports_dir())
-    target.mkdir(parents=True, exist_ok=True)
+    executed notebooks are also saved back (the outputs that nbval compares).
+
+    The report is written in a staging folder and swapped in only when every
+    notebook ran; otherwise every notebook is still run, the failures are
+    listed in one :class:`NotebookError` and the previous report stays whole.
+    With ``notebooks``, only their pages and figures are replaced. Without
+    ``force``, a notebook whose cells, tables, iness and parameters are those of
+    its current page is not run again (see :mod:`iness.cache`)."""
+    target = outputs.check_target(target or reports_dir())
+    every = notebook_paths(notebooks_folder)
     paths = notebook_paths(notebooks_folder, notebooks)
-    entries = []
-    for path, notebook, seconds in progress(execute_all(paths, target, parameters, workers),
-                                            "notebooks", total=len(paths)):
-        (target / f"{path.stem}.html").write_text(to_html(notebook), encoding="utf-8")
-        if in_place:
-            nbformat.write(notebook, path)
-        figures_dir = target / "figures" / path.stem
-        entries.append({"stem": path.stem, "title": title_of(notebook, path.stem),
-                        "figures": sorted(figures_dir.glob("*.png"))})
-        print(f"  {path.name:<40} {seconds:5.1f} s")
-    if notebooks is None:
-        (target / "index.html").write_text(index_page(entries), encoding="utf-8")
-        (target / "codebook.html").write_text(codebook_page("en"), encoding="utf-8")
-        (target / "codebook-fr.html").write_text(codebook_page("fr"), encoding="utf-8")
+    inputs = page_inputs(every, parameters)
+    if not force:
+        paths = stale_notebooks(paths, target, inputs)
+        if not paths and (target / "index.html").is_file():
+            print(f"Report in {target} is up to date: nothing to run (--force reruns it)")
+            return target
+    partial = notebooks is not None or len(paths) < len(every)
+    extra = ("index.html", cache.INPUTS_FILE, *EXTRA_PAGES)
+    replaces = _of_notebooks({path.stem for path in paths}, extra) if partial else None
+    ran = {path.stem for path in paths}
+    with outputs.replacing(target, replaces) as staging:
+        executed, failures = {}, []
+        for path, notebook, seconds, failure in progress(
+                execute_all(paths, staging, parameters, workers), "notebooks",
+                total=len(paths)):
+            if failure:
+                failures.append(failure)
+                print(f"  {path.name:<40} FAILED: {failure}")
+                continue
+            (staging / f"{path.stem}.html").write_text(to_html(notebook), encoding="utf-8")
+            if in_place:
+                nbformat.write(notebook, path)
+            executed[path.stem] = title_of(notebook, path.stem)
+            print(f"  {path.name:<40} {seconds:5.1f} s")
+        if failures:
+            raise NotebookError(f"{len(failures)} of {len(paths)} notebooks failed, so "
+                                f"{target} was left as it was: " + "; ".join(failures))
+        kept = cache.recorded(target) if partial else {}
+        recorded = {stem: digest for stem, digest in kept.items()
+                    if stem in inputs and stem not in ran}
+        recorded.update({stem: inputs[stem] for stem in executed})
+        (staging / cache.INPUTS_FILE).write_text(cache.as_text(recorded), encoding="utf-8")
+        entries = [_index_entry(path.stem, executed[path.stem], staging / "figures" / path.stem)
+                   if path.stem in executed else
+                   _index_entry(path.stem, title_of(nbformat.read(path, as_version=4),
+                                                    path.stem), target / "figures" / path.stem)
+                   for path in every
+                   if path.stem in executed or (target / f"{path.stem}.html").is_file()]
+        (staging / "index.html").write_text(index_page(entries), encoding="utf-8")
+        for name, page in EXTRA_PAGES.items():
+            (staging / name).write_text(page(), encoding="utf-8")
     print(f"Report written to {target / 'index.html'}")
     return target

@@ -77,3 +77,12 @@ def test_every_page_loads_with_its_figures(browser, site, stem):
     assert page.locator("img").count() >= 1
     assert errors == [], errors
     page.close()
+
+
+@pytest.mark.parametrize("name", list(report.EXTRA_PAGES))
+def test_codebook_references_and_dictionary_pages_load(browser, site, name):
+    page, errors = open_page(browser, f"{site}/{name}")
+    assert page.locator("h1").count() >= 1
+    assert "CC BY-NC-SA 4.0" in page.content()
+    assert errors == [], errors
+    page.close()

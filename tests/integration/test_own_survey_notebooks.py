@@ -11,8 +11,9 @@ def test_notebooks_run_on_the_example_survey(tmp_path):
     target = report.write_report(target=tmp_path / "reports",
                                  parameters={"DATA": str(tables), "LANG": "fr"})
     pages = sorted(path.name for path in target.glob("*.html"))
-    assert {"index.html", "codebook.html", "codebook-fr.html"} <= set(pages)
-    assert len(pages) == len(report.notebook_paths()) + 3
+    assert {"index.html", "codebook.html", "codebook-fr.html", "references.html",
+            "data-dictionary.html"} <= set(pages)
+    assert len(pages) == len(report.notebook_paths()) + 1 + len(report.EXTRA_PAGES)
     page = (target / "02_social_issues.html").read_text()
     assert "Wheelmap.org" in page and "2024" in page
     assert (target / "figures" / "02_social_issues" / "02_categories.png").stat().st_size > 0

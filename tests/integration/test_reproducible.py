@@ -21,7 +21,7 @@ def test_main_job_is_byte_stable(tmp_path):
     raw = synthetic.write_survey(tmp_path / "raw", scale=0.05, seed=11)
     tables_a, reports_a = main_job(raw, tmp_path / "run")
     tables_b, reports_b = main_job(raw, tmp_path / "run")  # same paths: outputs replaced
-    assert tables_a == tables_b and len(tables_a) == 14
+    assert tables_a == tables_b and len(tables_a) == 16  # 14 tables, the marker, inputs.json
     assert reports_a == reports_b
     kinds = {name.rsplit(".", 1)[-1] for name in reports_a}
     assert {"html", "png", "svg"} <= kinds
