@@ -1,21 +1,18 @@
 """pandera schemas of the processed tables, validated lazily (every failure at once)."""
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 
 from . import codebook
 from .clean.fields import org_type_table, role_table, size_band_table
 from .codes import CONFIDENCE, METHODS
 from .errors import ValidationError
+from .paths import PACKAGE_DATA
 
 #: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
 WAVE_RANGE = (1990, 2100)
-OUTCOMES = ["kept", "merged", "set_aside"]
-COORD_FLAGS = ["ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country"]
-COUNTRY_FLAGS = ["ok", "missing", "from_region", "region_disagrees", "unknown_name"]
 PRECISIONS = ["day", "month", "year", "missing", "placeholder", "unparsed"]
-CODING_STATUSES = ["coded", "unusable_text", "no_description", "suspect", "not_coded"]
-FACETS = ["area", "dsi_area", "tech_focus", "tech_method", "free_tag", "network"]
 
 
 def _is_text(series) -> bool:
@@ -30,118 +27,102 @@ def _text(nullable=True, checks=None, unique=False):
     return pa.Column(None, checks=[TEXT, *(checks or [])], nullable=nullable, unique=unique)
 
 
-def _flag(values):
-    return pa.Column(None, pa.Check.isin(values), nullable=False)
+#: where each table's columns, types and meanings are written: the schemas
+#: below and the report's data dictionary both come from it
+DICTIONARY = PACKAGE_DATA / "tables" / "dictionary.csv"
+TABLES = PACKAGE_DATA / "tables" / "tables.csv"
 
 
-def _latitude():
-    return pa.Column(float, pa.Check.in_range(-90, 90), nullable=True)
+def dictionary() -> pd.DataFrame:
+    """Every column of every processed table: kind, nullable, allowed values and
+    meaning (en, fr)."""
+    return pd.read_csv(DICTIONARY, dtype=str, keep_default_na=False)
 
 
-def _longitude():
-    return pa.Column(float, pa.Check.in_range(-180, 180), nullable=True)
+def table_descriptions() -> pd.DataFrame:
+    """Every processed table: its key columns and meaning (en, fr)."""
+    return pd.read_csv(TABLES, dtype=str, keep_default_na=False).set_index("table")
 
 
-def _precision():
-    return pa.Column(None, pa.Check.isin(PRECISIONS))
+def _vocabulary(name: str) -> list[str]:
+    """Allowed values: ``a|b|c`` written out, or a named vocabulary."""
+    named = {"org_types": lambda: org_type_table()["org_type"].tolist(),
+             "size_bands": lambda: size_band_table()["size_band"].tolist(),
+             "roles": lambda: role_table()["role"].tolist(),
+             "methods": lambda: list(METHODS), "confidence": lambda: list(CONFIDENCE)}
+    if name.startswith("codebook:"):
+        return codebook.allowed(name.split(":", 1)[1])
+    return named[name]() if name in named else name.split("|")
 
 
-def _date():
-    return pa.Column("datetime64[ns]", nullable=True)
+def _column(kind: str, nullable: bool, allowed: str) -> pa.Column:
+    """A pandera column from its kind in the dictionary."""
+    if kind in ("text", "id", "text_nonempty", "country_code", "domain"):
+        extra = {"id": [NON_EMPTY], "text_nonempty": [NON_EMPTY],
+                 "country_code": [pa.Check.str_matches(r"^[A-Z]{2}$")],
+                 "domain": [pa.Check.str_matches(r"^[a-z0-9.-]+\.[a-z]{2,}$")]}.get(kind, [])
+        return _text(nullable=nullable, checks=extra)
+    if kind == "choice":
+        return pa.Column(None, pa.Check.isin(_vocabulary(allowed)), nullable=nullable)
+    numbers = {"wave": ("int16", pa.Check.in_range(*WAVE_RANGE)),
+               "latitude": (float, pa.Check.in_range(-90, 90)),
+               "longitude": (float, pa.Check.in_range(-180, 180)),
+               "small_int": ("Int8", pa.Check.ge(0)), "int": ("Int32", None),
+               "row_number": ("int64", pa.Check.ge(1)),
+               "score_1": (float, pa.Check.in_range(0, 1)),
+               "score_100": (float, pa.Check.in_range(0, 100)),
+               "date": ("datetime64[ns]", None), "boolean": (bool, None),
+               "nullable_boolean": ("boolean", None),
+               "precision": (None, pa.Check.isin(PRECISIONS))}
+    if kind not in numbers:
+        raise ValueError(f"{DICTIONARY.name}: unknown column kind {kind!r}")
+    dtype, check = numbers[kind]
+    return pa.Column(dtype, check, nullable=nullable)
 
-
-COMMON = {
-    "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
-    "country_code": _text(checks=[pa.Check.str_matches(r"^[A-Z]{2}$")]),
-    "country_flag": _flag(COUNTRY_FLAGS),
-    "latitude": _latitude(), "longitude": _longitude(), "coord_flag": _flag(COORD_FLAGS),
-    "nearest_country_code": _text(),
-    "website_domain": _text(checks=[pa.Check.str_matches(r"^[a-z0-9.-]+\.[a-z]{2,}$")]),
-    "website_flag": _flag(["ok", "missing", "fragment"]),
-    "description": _text(), "start_date": _date(), "start_date_precision": _precision(),
-    "created_date": _date(),
-    "is_suspect": pa.Column(bool),
-    "suspect_reason": _text(),
-    "source_file": _text(nullable=False),
-    "source_row": pa.Column("int64", pa.Check.ge(1)),
-}
 
 suspect_has_reason = pa.Check(
     lambda df: df["is_suspect"] == df["suspect_reason"].notna(),
     error="is_suspect must be True exactly when suspect_reason is given")
+merged_names_target = pa.Check(
+    lambda df: (df["outcome"] == "merged") == df["merged_into"].notna(),
+    error="merged rows, and only they, name what they merged into")
+#: checks across columns, which a column dictionary cannot say
+FRAME_CHECKS = {"organisations": [suspect_has_reason], "projects": [suspect_has_reason],
+                "ledger": [merged_names_target]}
 
-ORGANISATIONS = pa.DataFrameSchema({
-    "org_id": _text(nullable=False, checks=[NON_EMPTY]),
-    "org_name": _text(),
-    "org_type": pa.Column(None, pa.Check.isin(org_type_table()["org_type"].tolist()),
-                          nullable=True),
-    "org_type_flag": _flag(["ok", "missing", "unknown"]),
-    "size_band": pa.Column(None, pa.Check.isin(size_band_table()["size_band"].tolist()),
-                           nullable=True),
-    "size_rank": pa.Column("Int8", pa.Check.in_range(0, 7), nullable=True),
-    "size_lower": pa.Column("Int32", nullable=True),
-    "size_upper": pa.Column("Int32", nullable=True),
-    "size_flag": _flag(["ok", "missing", "unknown"]),
-    "region": _text(), "city": _text(),
-    **COMMON,
-}, checks=[suspect_has_reason], unique=["wave", "org_id"], strict=True, ordered=False,
-    name="organisations")
 
-PROJECTS = pa.DataFrameSchema({
-    "project_id": _text(nullable=False, checks=[NON_EMPTY]),
-    "project_name": _text(),
-    "project_type": _text(), "project_type_raw": _text(),
-    "listed_date": _date(), "listed_date_precision": _precision(),
-    "end_date": _date(), "end_date_precision": _precision(),
-    "is_platform": pa.Column("boolean", nullable=True),
-    "primary_category": pa.Column(None, pa.Check.isin(codebook.allowed("primary_category")),
-                                  nullable=True),
-    "coding_status": _flag(CODING_STATUSES),
-    **COMMON,
-}, checks=[suspect_has_reason], unique=["wave", "project_id"], strict=True, ordered=False,
-    name="projects")
+def schema(table: str) -> pa.DataFrameSchema:
+    """The pandera schema of one processed table, from the dictionary."""
+    columns = dictionary().query("table == @table")
+    key = table_descriptions().loc[table, "key"]
+    return pa.DataFrameSchema(
+        {row.column: _column(row.kind, row.nullable == "yes", row.allowed)
+         for row in columns.itertuples()},
+        checks=FRAME_CHECKS.get(table, []), unique=key.split("|") if key else None,
+        strict=True, ordered=False, name=table)
 
-LINKS = pa.DataFrameSchema({
-    "project_id": _text(nullable=False), "org_id": _text(nullable=False),
-    "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
-    "role": pa.Column(None, pa.Check.isin(role_table()["role"].tolist()), nullable=True),
-}, unique=["wave", "project_id", "org_id", "role"], strict=True, name="links")
 
-TAGS = pa.DataFrameSchema({
-    "entity": _flag(["organisation", "project"]),
-    "entity_id": _text(nullable=False), "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
-    "facet": _flag(FACETS), "tag": _text(nullable=False, checks=[NON_EMPTY]),
-    "raw_value": _text(nullable=False), "match_rule": _text(nullable=False),
-}, strict=True, name="tags")
+SCHEMAS = {table: schema(table) for table in table_descriptions().index}
 
-LEDGER = pa.DataFrameSchema({
-    "source_file": _text(nullable=False), "source_row": pa.Column("int64", pa.Check.ge(1)),
-    "outcome": _flag(OUTCOMES), "reason": _text(),
-    "entity": _flag(["organisation", "project", "link"]),
-    "entity_id": _text(nullable=False), "merged_into": _text(),
-}, checks=[pa.Check(lambda df: (df["outcome"] == "merged") == df["merged_into"].notna(),
-                    error="merged rows, and only they, name what they merged into")],
-    strict=True, name="ledger")
 
-WAVE_MATCHES = pa.DataFrameSchema({
-    "id_2016": _text(nullable=False), "id_2017": _text(nullable=False),
-    "entity": _flag(["organisation", "project"]),
-    "rule": _flag(["name", "website", "fuzzy_name"]),
-    "score": pa.Column(float, pa.Check.in_range(0, 100)),
-}, unique=["entity", "id_2016"], strict=True, name="wave_matches")
-
-CODES = pa.DataFrameSchema({
-    "entity_id": _text(nullable=False), "wave": pa.Column("int16", pa.Check.in_range(*WAVE_RANGE)),
-    "framework": _text(nullable=False), "target_id": _text(nullable=False, checks=[NON_EMPTY]),
-    "subcategory_id": _text(), "method": _flag(list(METHODS)),
-    "confidence": _flag(list(CONFIDENCE)),
-    "score": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
-    "evidence": _text(nullable=False),
-}, unique=["wave", "entity_id", "framework", "target_id", "subcategory_id", "method"],
-    strict=True, name="codes")
-
-SCHEMAS = {"organisations": ORGANISATIONS, "projects": PROJECTS, "links": LINKS,
-           "tags": TAGS, "ledger": LEDGER, "wave_matches": WAVE_MATCHES, "codes": CODES}
+def dictionary_markdown(lang: str = "en") -> str:
+    """The data dictionary as Markdown: one section per table, one row per column."""
+    heading = {"en": ("Column", "Type", "Empty allowed", "Allowed values", "Meaning", "Key"),
+               "fr": ("Colonne", "Type", "Vide permis", "Valeurs permises", "Sens", "Clé")}[lang]
+    yes_no = {"en": {"yes": "yes", "no": "no"}, "fr": {"yes": "oui", "no": "non"}}[lang]
+    parts = []
+    for table, about in table_descriptions().iterrows():
+        colon = " :" if lang == "fr" else ":"
+        key = (f" {heading[5]}{colon} `{', '.join(about['key'].split('|'))}`." if about["key"]
+               else "")
+        parts.append(f"## {table}\n\n{about[f'meaning_{lang}']}.{key}\n")
+        parts.append("| " + " | ".join(heading[:5]) + " |\n|---|---|---|---|---|")
+        for row in dictionary().query("table == @table").itertuples():
+            allowed = ", ".join(_vocabulary(row.allowed)) if row.allowed else ""
+            parts.append(f"| `{row.column}` | {row.kind} | {yes_no[row.nullable]} | {allowed} | "
+                         f"{getattr(row, f'meaning_{lang}')} |")
+        parts.append("")
+    return "\n".join(parts)
 
 
 def validate_tables(tables: dict) -> dict:
