@@ -12,9 +12,11 @@ import pandas as pd
 from scipy.stats import binomtest
 
 from . import codebook, codes, taxonomy
-from .clean.fields import role_table
 
 PLATFORM = ["wave", "project_id"]
+#: groups smaller than this are marked in tables and figures: a 95 % interval on
+#: fewer than 30 platforms is wider than about ±18 points
+SMALL_GROUP = 30
 
 
 def _platform_members(members: pd.DataFrame) -> pd.DataFrame:
@@ -28,8 +30,9 @@ def platform_totals(projects: pd.DataFrame) -> pd.Series:
 
 def count_by_target(members: pd.DataFrame, projects: pd.DataFrame, framework: str,
                     lang: str = "en") -> pd.DataFrame:
-    """Platforms per target and wave: count, share of the wave's platforms, label,
-    and (for categories) whether the target is one of the talk's 8."""
+    """Platforms per target and wave: count, n (the wave's platforms), share with
+    its 95 % interval, label, and (for categories) whether the target is one of
+    the talk's 8."""
     members = _platform_members(members)
     counts = (members.drop_duplicates(subset=["wave", "project_id", "target_id"])
               .groupby(["wave", "target_id"]).size().rename("platforms").reset_index())
@@ -38,13 +41,13 @@ def count_by_target(members: pd.DataFrame, projects: pd.DataFrame, framework: st
                                       names=["wave", "target_id"]).to_frame(index=False)
     out = grid.merge(counts, how="left").fillna({"platforms": 0})
     out["platforms"] = out["platforms"].astype(int)
-    out = out.merge(platform_totals(projects), left_on="wave", right_index=True)
-    out["share"] = (out["platforms"] / out["total"]).round(3)
+    out = out.merge(platform_totals(projects).rename("n"), left_on="wave", right_index=True)
+    out = with_intervals(out, "platforms", "n")
     out["label"] = out["target_id"].map(taxonomy.label_of(framework, lang))
     if framework == "category":
         in_talk = taxonomy.categories().set_index("category_id")["in_talk"]
         out["in_talk"] = out["target_id"].map(in_talk)
-    return out.drop(columns="total")
+    return out
 
 
 def labels_per_platform(members: pd.DataFrame, projects: pd.DataFrame,
@@ -126,185 +129,6 @@ def share_by_group(members: pd.DataFrame, groups: pd.DataFrame, group_column: st
     return shares.sort_values("platforms", ascending=False)
 
 
-def activity_by_category(members_activity: pd.DataFrame, members_category: pd.DataFrame,
-                         wave: int, lang: str = "en") -> pd.DataFrame:
-    """Share of each category's platforms (one wave) that run each key activity."""
-    activities = _platform_members(members_activity)
-    categories = _platform_members(members_category)
-    activities = activities[activities["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
-    categories = categories[categories["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
-    sizes = categories.groupby("target_id")["project_id"].nunique()
-    joined = categories.merge(activities, on=PLATFORM, suffixes=("_category", "_activity"))
-    counts = joined.groupby(["target_id_category", "target_id_activity"])[
-        "project_id"].nunique().unstack(fill_value=0)
-    category_order = [c for c in taxonomy.targets("category")["target_id"] if c in counts.index]
-    activity_order = [a for a in taxonomy.targets("activity")["target_id"]
-                      if a in counts.columns]
-    shares = counts.loc[category_order, activity_order].div(sizes[category_order], axis=0)
-    shares.index = [taxonomy.label_of("category", lang)[c] for c in category_order]
-    shares.columns = [taxonomy.label_of("activity", lang)[a] for a in activity_order]
-    return shares.round(3)
-
-
-# --- hybrid economic models -------------------------------------------------
-
-#: organisation types -> economic principle (Polanyi's three, as used in the French
-#: ESS literature); social enterprises, charities and foundations mix market income,
-#: grants and gifts, so their type alone says nothing.
-PRINCIPLE_OF_ORG_TYPE = {"business": "market", "government": "redistribution",
-                         "academia": "redistribution", "grassroots": "reciprocity"}
-#: survey terms -> principle
-PRINCIPLE_OF_TERM = {
-    ("tech_method", "online marketplaces and noticeboards"): "market",
-    ("project_type", "research project"): "redistribution",
-    ("tech_method", "peer-to-peer networks"): "reciprocity",
-    ("free", "crowdfunding"): "reciprocity",
-    ("raw_2016", "crowdfunding"): "reciprocity",
-    ("free", "volunteering"): "reciprocity",
-}
-PRINCIPLES = ("market", "redistribution", "reciprocity")
-
-
-def economic_principles(projects: pd.DataFrame, links: pd.DataFrame,
-                        organisations: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
-    """Which principles each platform draws on, and from what: the types of the
-    organisations linked to it (any role) and its methods and type. Long:
-    wave, project_id, principle, via."""
-    types = project_attribute(links, organisations, "org_type")
-    from_orgs = types.assign(principle=types["org_type"].map(PRINCIPLE_OF_ORG_TYPE),
-                             via="organisation type: " + types["org_type"])
-    terms = taxonomy.platform_terms(tags[tags["entity"] == "project"], projects).rename(
-        columns={"entity_id": "project_id"})
-    # 2016 kept 'crowdfunding' apart from crowdsourcing before the 2017 recoding
-    raw_crowdfunding = tags[(tags["entity"] == "project") & (tags["facet"] == "tech_method")
-                            & (tags["raw_value"].str.lower() == "crowdfunding")]
-    terms = pd.concat([terms, pd.DataFrame({
-        "entity": "project", "project_id": raw_crowdfunding["entity_id"],
-        "wave": raw_crowdfunding["wave"], "facet": "raw_2016", "tag": "crowdfunding"})])
-    keys = list(zip(terms["facet"], terms["tag"]))
-    from_terms = terms.assign(principle=[PRINCIPLE_OF_TERM.get(key) for key in keys],
-                              via=[f"{facet}: {tag}" for facet, tag in keys])
-    found = pd.concat([from_orgs, from_terms])[PLATFORM + ["principle", "via"]]
-    found = found.dropna(subset=["principle"]).drop_duplicates()
-    return semi_platforms(found, projects).sort_values(PLATFORM + ["principle", "via"]
-                                                       ).reset_index(drop=True)
-
-
-def semi_platforms(frame: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    from .frames import semi_join
-    return semi_join(frame, projects[PLATFORM], PLATFORM)
-
-
-def principle_profile(principles: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    """One row per platform: a boolean per principle, their number, and is_hybrid
-    (two principles or more)."""
-    table = pd.crosstab([principles["wave"], principles["project_id"]],
-                        principles["principle"]).clip(upper=1).astype(bool)
-    table = table.reindex(columns=list(PRINCIPLES), fill_value=False)
-    table = table.reindex(pd.MultiIndex.from_frame(projects[PLATFORM]), fill_value=False)
-    table["principles"] = table[list(PRINCIPLES)].sum(axis=1)
-    table["is_hybrid"] = table["principles"] >= 2
-    return table.reset_index()
-
-
-def hybrid_by_category(profile: pd.DataFrame, members_category: pd.DataFrame, wave: int,
-                       lang: str = "en") -> pd.DataFrame:
-    """Per category (one wave): platforms, share drawing on each principle, share hybrid."""
-    categories = _platform_members(members_category)
-    categories = categories[categories["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
-    joined = categories.merge(profile, on=PLATFORM)
-    grouped = joined.groupby("target_id")
-    table = pd.DataFrame({"platforms": grouped.size()})
-    for column in (*PRINCIPLES, "is_hybrid"):
-        table[column] = grouped[column].mean().round(3)
-    order = [c for c in taxonomy.targets("category")["target_id"] if c in table.index]
-    table = table.loc[order]
-    table.index = [taxonomy.label_of("category", lang)[c] for c in order]
-    return table
-
-
-def funder_structure(links: pd.DataFrame, organisations: pd.DataFrame) -> pd.DataFrame:
-    """Per 2016 platform with a funder link: distinct funder organisations, distinct
-    known funder sectors, and whether its roles mix 'sole-funder' with 'co-funder'."""
-    funder_roles = set(role_table().query("is_funder")["role"])
-    funders = links[links["role"].isin(funder_roles)].merge(
-        organisations[["wave", "org_id", "org_type"]], on=["wave", "org_id"], how="left")
-    columns = PLATFORM + ["funder_organisations", "funder_sectors", "mixes_sole_and_co",
-                          "only_one_co_funder"]
-    if funders.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = funders.groupby(PLATFORM)
-    return pd.DataFrame({
-        "funder_organisations": grouped["org_id"].nunique(),
-        "funder_sectors": grouped["org_type"].nunique(),
-        "mixes_sole_and_co": grouped["role"].agg(lambda r: {"sole-funder", "co-funder"}
-                                                 <= set(r)),
-        "only_one_co_funder": grouped.apply(
-            lambda g: g["org_id"].nunique() == 1 and set(g["role"]) == {"co-funder"},
-            include_groups=False),
-    }).reset_index()
-
-
-# --- scaling ---------------------------------------------------------------
-
-def scaling_indicators(members_strategy: pd.DataFrame, projects: pd.DataFrame,
-                       countries: pd.DataFrame) -> pd.DataFrame:
-    """One row per platform: scaling out (technology replication), geographical
-    implantation (a replication network, or organisations in two or more
-    countries), the three levers of user-based growth and scaling deep."""
-    members = _platform_members(members_strategy)
-    has = pd.crosstab([members["wave"], members["project_id"]], members["target_id"]
-                      ).clip(upper=1).astype(bool)
-    has = has.reindex(pd.MultiIndex.from_frame(projects[PLATFORM]), fill_value=False)
-    wanted = ["technology_replication", "geographical_implantation", "lever_a", "lever_b",
-              "lever_c", "scaling_deep"]
-    has = has.reindex(columns=wanted, fill_value=False)
-    spread = countries.groupby(PLATFORM)["country_code"].nunique()
-    multi_country = spread.reindex(has.index, fill_value=0) >= 2
-    table = pd.DataFrame({
-        "scaling_out": has["technology_replication"],
-        "geographical": has["geographical_implantation"] | multi_country.to_numpy(),
-        "lever_a": has["lever_a"], "lever_b": has["lever_b"], "lever_c": has["lever_c"],
-        "scaling_deep": has["scaling_deep"]})
-    table["user_growth"] = table[["lever_a", "lever_b", "lever_c"]].any(axis=1)
-    return table.reset_index()
-
-
-def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
-                          ) -> pd.DataFrame:
-    """Platforms per combination of the three strategies (one wave), largest first."""
-    names = {"scaling_out": taxonomy.label_of("strategy", lang)["technology_replication"],
-             "geographical": taxonomy.label_of("strategy", lang)["geographical_implantation"],
-             "user_growth": taxonomy.label_of("strategy", lang)["direct_user_growth"]}
-    subset = indicators[indicators["wave"] == wave]
-    from .figures import text
-    nothing = text("none", lang)
-    combo = subset[list(names)].apply(
-        lambda row: " + ".join(names[k] for k in names if row[k]) or nothing, axis=1)
-    table = combo.value_counts().rename_axis("combination").rename("platforms").reset_index()
-    table["share"] = (table["platforms"] / len(subset)).round(3)
-    return table.sort_values(["platforms", "combination"], ascending=[False, True]
-                             ).reset_index(drop=True)
-
-
-def practice_prevalence(members_practice: pd.DataFrame, projects: pd.DataFrame, wave: int,
-                        lang: str = "en") -> pd.DataFrame:
-    """The scaling matrix with, for each practice, the share of the wave's platforms
-    that show it, and whether any survey term can show it at all (``measurable``)."""
-    counts = count_by_target(members_practice, projects, "practice", lang)
-    counts = counts[counts["wave"] == wave].set_index("target_id")
-    matrix = taxonomy.scaling_matrix().set_index("practice_id")
-    table = matrix[["label_en", "label_fr", "managing_expectations", "community_agency",
-                    "network_management"]].copy()
-    table["platforms"] = counts["platforms"]
-    table["share"] = counts["share"]
-    walk = taxonomy.crosswalk()
-    table["measurable"] = table.index.isin(walk.loc[walk["framework"] == "practice",
-                                                    "target_id"])
-    table["label"] = table[f"label_{lang}"]
-    return table.drop(columns=["label_en", "label_fr"])
-
-
 def share(numerator: int, denominator: int) -> float:
     """A share rounded to 3 decimals (0 when there is nothing to divide)."""
     return round(numerator / denominator, 3) if denominator else 0.0
@@ -351,10 +175,17 @@ def measured_platforms(survey, framework: str, method: str | None = "coded",
         measured = measured.merge(units, on=["wave", "entity_id"]).drop_duplicates(
             "evidence")[["wave", "entity_id"]]
     if platforms_only:
-        platforms = survey.members("is_platform", method)
-        platforms = platforms.loc[platforms["target_id"] == "true", ["wave", "entity_id"]]
-        measured = measured.merge(platforms, on=["wave", "entity_id"])
+        measured = measured.merge(_platform_keys(survey, method), on=["wave", "entity_id"])
     return measured.rename(columns={"entity_id": "project_id"}).drop_duplicates()
+
+
+def _platform_keys(survey, method: str | None) -> pd.DataFrame:
+    """wave and entity_id of the projects ``method`` says are platforms (the
+    best method's word where this one says nothing about platforms)."""
+    platforms = survey.members("is_platform", method)
+    if platforms.empty:
+        platforms = survey.members("is_platform")
+    return platforms.loc[platforms["target_id"] == "true", ["wave", "entity_id"]]
 
 
 def primary_partition(survey, lang: str = "en", method: str = "coded",
@@ -579,34 +410,205 @@ def top_pairs(together: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
         ["platforms", "first", "second"], ascending=[False, True, True]).reset_index(drop=True)
 
 
-def activity_lift(members_activity: pd.DataFrame, members_category: pd.DataFrame, wave: int,
-                  lang: str = "en", min_platforms: int = 20) -> pd.DataFrame:
-    """Activity shares within each category against the activity's overall share
-    (lift = within / overall), for categories with ``min_platforms`` or more."""
-    activities = _platform_members(members_activity)
-    activities = activities[activities["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
-    categories = _platform_members(members_category)
-    categories = categories[categories["wave"] == wave].drop_duplicates(PLATFORM + ["target_id"])
-    platforms = pd.concat([activities, categories])["project_id"].nunique()
-    overall = activities.groupby("target_id")["project_id"].nunique() / platforms
-    sizes = categories.groupby("target_id")["project_id"].nunique()
-    joined = categories.merge(activities, on=PLATFORM, suffixes=("_category", "_activity"))
-    within = joined.groupby(["target_id_category", "target_id_activity"])["project_id"].nunique()
-    table = within.rename("platforms").reset_index()
-    table = table[table["target_id_category"].map(sizes) >= min_platforms]
-    table["share_in_category"] = (table["platforms"]
-                                  / table["target_id_category"].map(sizes)).round(3)
-    table["share_overall"] = table["target_id_activity"].map(overall).round(3)
-    table["lift"] = (table["share_in_category"] / table["share_overall"]).round(2)
-    table["category"] = table["target_id_category"].map(taxonomy.label_of("category", lang))
-    table["activity"] = table["target_id_activity"].map(taxonomy.label_of("activity", lang))
-    return (table[["category", "activity", "platforms", "share_in_category", "share_overall",
-                   "lift"]].sort_values(["lift", "category", "activity"],
-                                        ascending=[False, True, True]).reset_index(drop=True))
-
-
 def org_type_labels(lang: str = "en") -> dict[str, str]:
     """Organisation type codes to their labels in one language."""
     from .clean.fields import org_type_table
     table = org_type_table()
     return dict(zip(table["org_type"], table[f"label_{lang}"]))
+
+
+# --- measured method, waves and countries (notebooks 01 to 03) -------------
+
+def reference_method(survey, framework: str) -> str | None:
+    """The measurement the notebooks report as the reference: the coding by
+    reading where the survey has one, else the survey's own declaration; None
+    when it has neither (then only the classifier and the crosswalk remain)."""
+    present = set(survey.codes.loc[survey.codes["framework"] == framework, "method"])
+    return next((method for method in ("coded", "declared") if method in present), None)
+
+
+def platforms_by_wave(survey, framework: str, method: str,
+                      platforms_only: bool = True) -> pd.DataFrame:
+    """wave and project_id of the projects ``method`` measured for ``framework``
+    in each wave (a project listed in both waves counts in each)."""
+    measured = survey.measured(framework, method)[["wave", "entity_id"]]
+    if platforms_only:
+        measured = measured.merge(_platform_keys(survey, method), on=["wave", "entity_id"])
+    return measured.rename(columns={"entity_id": "project_id"}).drop_duplicates()
+
+
+def shares_by_wave(survey, framework: str, lang: str = "en", method: str = "coded",
+                   platforms_only: bool = True) -> pd.DataFrame:
+    """Share of each wave's measured platforms in each target (several per
+    platform allowed), with 95 % intervals. The coding reads each text with the
+    same codebook in every wave, so its shares compare across waves; tag-based
+    shares do not (see :func:`facets_by_wave`)."""
+    base = platforms_by_wave(survey, framework, method, platforms_only)
+    members = _platform_members(survey.members(framework, method)).merge(
+        base, on=PLATFORM).drop_duplicates(PLATFORM + ["target_id"])
+    variable = "categories" if framework == "category" else "activities"
+    order = codebook.allowed(variable)
+    waves = sorted(survey.projects["wave"].unique())
+    grid = pd.MultiIndex.from_product([waves, order], names=["wave", "target_id"])
+    counts = members.groupby(["wave", "target_id"]).size().reindex(grid, fill_value=0)
+    table = counts.rename("platforms").reset_index()
+    table["n"] = table["wave"].map(base.groupby("wave").size()).fillna(0).astype(int)
+    table = with_intervals(table, "platforms", "n")
+    table["label"] = [codebook.value_label(variable, t, lang) for t in table["target_id"]]
+    return table[["wave", "target_id", "label", "platforms", "n", "share", "ci_low",
+                  "ci_high"]]
+
+
+def facets_by_wave(tags: pd.DataFrame, min_coverage: float = 0.05) -> pd.DataFrame:
+    """Share of each wave's tagged projects carrying each survey facet, and
+    whether the facet was asked in every wave (carried by at least
+    ``min_coverage`` of the tagged projects of each wave): tag-based shares
+    compare across waves only on those facets."""
+    projects = tags[tags["entity"] == "project"]
+    tagged = projects.groupby("wave")["entity_id"].nunique()
+    table = (projects.groupby(["facet", "wave"])["entity_id"].nunique()
+             .unstack(fill_value=0))
+    coverage = table.div(tagged, axis=1).round(3)
+    coverage.columns = [str(wave) for wave in coverage.columns]
+    coverage["in_every_wave"] = (coverage >= min_coverage).all(axis=1)
+    return coverage
+
+
+def country_label(code: str, lang: str = "en") -> str:
+    """A country's common name in English or French, from its ISO alpha-2 code."""
+    import gettext
+
+    import pycountry
+    name = "Kosovo" if code == "XK" else getattr(pycountry.countries.get(alpha_2=code),
+                                                 "name", code)
+    if lang == "en" or code == "XK":
+        return {"GB": "United Kingdom"}.get(code, name)
+    french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"],
+                                 fallback=True)
+    return french.gettext(name)
+
+
+def country_shares(organisations: pd.DataFrame, wave: int, lang: str = "en") -> pd.DataFrame:
+    """Organisations of one wave per country, as a share of those whose country
+    is known (n), with 95 % intervals; the unknown ones are counted apart."""
+    year = organisations[organisations["wave"] == wave]
+    known = year["country_code"].dropna().astype(str)
+    table = known.value_counts().rename_axis("country_code").rename("organisations")
+    table = table.reset_index().assign(n=len(known))
+    table = with_intervals(table, "organisations", "n")
+    table.insert(1, "country", [country_label(code, lang) for code in table["country_code"]])
+    table.attrs["unknown"] = int(year["country_code"].isna().sum())
+    return table
+
+
+def activities_within_categories(survey, lang: str = "en", method: str | None = "coded"
+                                 ) -> pd.DataFrame:
+    """For the platforms one method measured on both frameworks (pooled over
+    waves, once per coding unit): the share of each category's platforms that
+    run each activity, with its 95 % interval, the activity's share over all
+    those platforms, and the lift (within / overall)."""
+    base = measured_platforms(survey, "activity", method).merge(
+        measured_platforms(survey, "category", method), on=PLATFORM)
+    def chosen(framework):
+        return _platform_members(survey.members(framework, method)).merge(
+            base, on=PLATFORM).drop_duplicates(PLATFORM + ["target_id"])
+    activities, categories = chosen("activity"), chosen("category")
+    joined = categories.merge(activities, on=PLATFORM, suffixes=("_category", "_activity"))
+    category_order = codebook.allowed("categories")
+    activity_order = codebook.allowed("activities")
+    grid = pd.MultiIndex.from_product([category_order, activity_order],
+                                      names=["category_id", "activity_id"])
+    table = (joined.groupby(["target_id_category", "target_id_activity"]).size()
+             .rename_axis(["category_id", "activity_id"]).reindex(grid, fill_value=0)
+             .rename("platforms").reset_index())
+    sizes = categories.groupby("target_id").size()
+    table["n"] = table["category_id"].map(sizes).fillna(0).astype(int)
+    table = with_intervals(table, "platforms", "n")
+    overall = activities.groupby("target_id").size() / max(len(base), 1)
+    table["share_overall"] = table["activity_id"].map(overall).fillna(0).round(3)
+    table["lift"] = (table["share"] / table["share_overall"].replace(0, np.nan)).round(2)
+    table["category"] = [codebook.value_label("categories", c, lang) for c in table["category_id"]]
+    table["activity"] = [codebook.value_label("activities", a, lang) for a in table["activity_id"]]
+    table.attrs["n"] = len(base)
+    return table
+
+
+def within_matrix(table: pd.DataFrame) -> pd.DataFrame:
+    """The heatmap view of :func:`activities_within_categories`: categories x
+    activities shares, with each category's n in a ``platforms`` column."""
+    matrix = table.pivot(index="category", columns="activity", values="share")
+    matrix = matrix.loc[table["category"].unique(), table["activity"].unique()]
+    sizes = table.drop_duplicates("category").set_index("category")["n"]
+    matrix.insert(0, "platforms", sizes)
+    return matrix[matrix["platforms"] > 0]
+
+
+def projects_carried_over(survey, wave: int) -> tuple[int, int]:
+    """Projects of ``wave`` matched to a project of the wave before, and the
+    number of projects of ``wave``."""
+    column = f"id_{wave}"
+    total = int((survey.projects["wave"] == wave).sum())
+    if column not in survey.wave_matches.columns:
+        return 0, total
+    matched = survey.wave_matches.loc[survey.wave_matches["entity"] == "project", column]
+    return int(matched.nunique()), total
+
+
+# --- a survey's own platforms in the talk's tables (iness survey, notebooks 02 and 03) --
+
+def _framework_targets(framework: str) -> list[str]:
+    """A framework's targets in the talk's order (the eight categories only)."""
+    if framework in ("category", "activity", "resource"):
+        variable = {"category": "categories", "activity": "activities",
+                    "resource": "resources"}[framework]
+        return codebook.allowed(variable)
+    return taxonomy.targets(framework)["target_id"].tolist()
+
+
+def survey_examples(survey, framework: str, lang: str = "en", method: str | None = None
+                    ) -> pd.DataFrame:
+    """Each target of one framework, in the talk's order, with the survey's
+    platforms ``method`` puts there (names in the survey's row order):
+    target_id, label, platforms, n. ``method`` defaults to the reference
+    measurement (:func:`reference_method`: coded, else declared), else to each
+    platform's best method."""
+    method = method or reference_method(survey, framework)
+    members = _platform_members(survey.members(framework, method))
+    projects = survey.projects.sort_values(["wave", "source_row", "project_id"])
+    order = {key: rank for rank, key in enumerate(zip(projects["wave"], projects["project_id"]))}
+    names = dict(zip(zip(projects["wave"], projects["project_id"]), projects["project_name"]))
+    members = members.assign(_rank=[order.get(key) for key in
+                                    zip(members["wave"], members["project_id"])])
+    members = members.dropna(subset=["_rank"]).drop_duplicates(PLATFORM + ["target_id"])
+    rows = []
+    for target in _framework_targets(framework):
+        found = members[members["target_id"] == target].sort_values("_rank")
+        label = (codebook.value_label("resources", target, lang) if framework == "resource"
+                 else taxonomy.label_of(framework, lang).get(target, target))
+        rows.append((target, label, ", ".join(names[key] for key in
+                                              zip(found["wave"], found["project_id"])),
+                     len(found)))
+    return pd.DataFrame(rows, columns=["target_id", "label", "platforms", "n"])
+
+
+def survey_category_table(survey, lang: str = "en", method: str | None = None
+                          ) -> pd.DataFrame:
+    """The talk's table of eight social issues (:func:`talk_category_table`)
+    with the survey's own platforms as its examples (:func:`survey_examples`).
+    On the shipped example survey, declared from the talk, it is the talk's table."""
+    table = talk_category_table(lang)
+    examples = survey_examples(survey, "category", lang, method)
+    examples = examples[examples["target_id"] != codes.NONE]
+    table[table.columns[-1]] = examples["platforms"].to_numpy()
+    return table
+
+
+def per_country(survey, wave: int) -> pd.DataFrame:
+    """Per country (alpha-2) in one wave: its organisations, and the platforms
+    linked to at least one of them."""
+    organisations = survey.organisations[survey.organisations["wave"] == wave]
+    counts = organisations["country_code"].dropna().value_counts().rename("organisations")
+    linked = project_attribute(survey.links, survey.organisations, "country_code")
+    platforms = linked[linked["wave"] == wave].groupby("country_code")["project_id"].nunique()
+    table = pd.concat([counts, platforms.rename("platforms")], axis=1).fillna(0).astype(int)
+    return table.rename_axis("country_code").reset_index()

@@ -8,7 +8,6 @@ import pandas as pd
 from . import analysis, figures, taxonomy
 from .frames import semi_join
 
-ALL = "(all)"
 
 
 def filter_platforms(survey, category: str | None = None, country: str | None = None,
@@ -38,40 +37,55 @@ def filtered_figure(survey, framework: str = "category", category: str | None = 
     counts = analysis.count_by_target(members, projects, framework, figures.language(lang))
     title = {"category": "categories_title", "activity": "activities_title"}[framework]
     fig = figures.target_bars(counts, title, lang, colour_by_category=framework == "category")
-    chosen = [value for value in (category, country, org_type) if value]
-    fig.axes[0].set_title(figures.text(title, lang) + (f" — {', '.join(chosen)}" if chosen
-                                                       else ""), loc="left")
+    lang = figures.language(lang)
+    chosen = [label for label, value in
+              ((taxonomy.label_of("category", lang).get(category), category),
+               (country and analysis.country_label(country, lang), country),
+               (analysis.org_type_labels(lang).get(org_type, org_type), org_type)) if value]
+    if chosen:
+        axis = fig.axes[0]
+        axis.set_title(axis.get_title(loc="left") + "\n" + ", ".join(chosen), loc="left")
     return fig
 
 
-def options(survey) -> dict[str, list]:
-    """Choices offered by the explorer's drop-downs."""
+def options(survey, lang: str | None = None) -> dict[str, list[tuple[str, str | None]]]:
+    """Choices offered by the explorer's drop-downs, as (label, value) pairs."""
+    lang = figures.language(lang)
+    everything = (figures.text("all_choice", lang), None)
     countries = survey.organisations["country_code"].dropna().value_counts()
-    return {"category": [ALL] + taxonomy.targets("category")["target_id"].tolist(),
-            "country": [ALL] + sorted(countries[countries >= 5].index.tolist()),
-            "org_type": [ALL] + sorted(
-                survey.organisations["org_type"].dropna().astype(str).unique().tolist())}
+    country_codes = countries[countries >= 5].index
+    categories = taxonomy.label_of("category", lang)
+    org_types = analysis.org_type_labels(lang)
+    return {
+        "category": [everything] + [(categories[t], t)
+                                    for t in taxonomy.targets("category")["target_id"]],
+        "country": [everything] + sorted((analysis.country_label(code, lang), code)
+                                         for code in country_codes),
+        "org_type": [everything] + sorted(
+            (org_types.get(value, value), value) for value in
+            survey.organisations["org_type"].dropna().astype(str).unique())}
 
 
 def explorer(survey, framework: str = "category", name: str = "explorer"):
-    """Show the default (unfiltered) figure, then drop-downs that redraw it
-    (they act only where a widget front-end runs, as in JupyterLab)."""
+    """Show the default (unfiltered) figure, then drop-downs that redraw that same
+    figure in place (they act only where a widget front-end runs, as in
+    JupyterLab; a static page keeps the default view)."""
     import ipywidgets as widgets
-    from IPython.display import clear_output
+    import matplotlib.pyplot as plt
 
-    figures.show(filtered_figure(survey, framework), name)
-    choices = options(survey)
-    menus = {key: widgets.Dropdown(options=values, value=ALL, description=key.replace("_", " "))
-             for key, values in choices.items()}
-    output = widgets.Output()
+    handle = figures.show_updatable(filtered_figure(survey, framework), name)
+    lang = figures.language()
+    menus = {key: widgets.Dropdown(options=values, index=0,
+                                   description=figures.text(f"{key}_choice", lang))
+             for key, values in options(survey, lang).items()}
 
     def redraw(_change=None):
-        with output:
-            clear_output(wait=True)
-            chosen = {key: (None if menu.value == ALL else menu.value)
-                      for key, menu in menus.items()}
-            figures.show(filtered_figure(survey, framework, **chosen), name + "_filtered")
+        chosen = {key: menu.value for key, menu in menus.items()}
+        fig = filtered_figure(survey, framework, **chosen)
+        if handle is not None:      # None where no notebook front-end displays
+            handle.update(fig)
+        plt.close(fig)
 
     for menu in menus.values():
         menu.observe(redraw, names="value")
-    return widgets.VBox([widgets.HBox(list(menus.values())), output])
+    return widgets.HBox(list(menus.values()))

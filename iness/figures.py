@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
+import matplotlib.container
 import matplotlib.pyplot as plt
 import networkx as nx
 import numpy as np
@@ -21,10 +22,9 @@ import pandas as pd
 import seaborn as sns
 
 from . import taxonomy
-from .paths import PACKAGE_DATA
+from .paths import FIGURES_DIR_VARIABLE, PACKAGE_DATA
 
 STYLE = PACKAGE_DATA / "iness.mplstyle"
-FIGURES_DIR_VARIABLE = "INESS_FIGURES_DIR"
 #: Okabe-Ito, the colour-blind-safe palette of the house style
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
            "#000000"]
@@ -94,6 +94,19 @@ def show(fig, name: str):
         plt.close(fig)
 
 
+def show_updatable(fig, name: str):
+    """Like :func:`show`, but return a display handle whose ``update(new_fig)``
+    redraws the figure in place (in JupyterLab)."""
+    from IPython.display import display
+    folder = os.environ.get(FIGURES_DIR_VARIABLE)
+    if folder:
+        save(fig, name, folder)
+    try:
+        return display(fig, display_id=True)
+    finally:
+        plt.close(fig)
+
+
 # --- data and ledger -------------------------------------------------------
 
 def ledger_figure(summary: pd.DataFrame, lang: str | None = None):
@@ -116,37 +129,106 @@ def ledger_figure(summary: pd.DataFrame, lang: str | None = None):
     return fig
 
 
+#: the map's frame (longitude, latitude): Europe and its neighbours
+EUROPE_FRAME = {"longitude": (-25.0, 45.0), "latitude": (34.0, 71.0)}
+
+
+def in_frame(points: pd.DataFrame, frame: dict = EUROPE_FRAME) -> pd.Series:
+    """Whether each point lies inside the map's frame."""
+    return (points["longitude"].between(*frame["longitude"])
+            & points["latitude"].between(*frame["latitude"]))
+
+
 def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
-    """Where the organisations are: located points (Europe) and a count per country."""
+    """Where the organisations are: located points inside the European frame
+    (the legend counts what is drawn; a note counts the located ones outside it)
+    and organisations per country."""
+    from .analysis import country_label
     lang = language(lang)
     located = organisations[organisations["coord_flag"] == "ok"]
+    inside = located[in_frame(located)]
     with house_style():
         fig, (ax_map, ax_bar) = plt.subplots(1, 2, figsize=(11, 5.2),
                                              gridspec_kw={"width_ratios": [1.4, 1]})
+        _borders(ax_map)
         for wave, colour in wave_colours(organisations["wave"]).items():
-            points = located[located["wave"] == wave]
+            points = inside[inside["wave"] == wave]
             ax_map.scatter(points["longitude"], points["latitude"], s=9, alpha=0.45,
                            color=colour, label=f"{text('wave', lang)} {wave} ({len(points):,})",
                            linewidths=0)
-        ax_map.set_xlim(-25, 45)
-        ax_map.set_ylim(34, 71)
+        ax_map.set_xlim(*EUROPE_FRAME["longitude"])
+        ax_map.set_ylim(*EUROPE_FRAME["latitude"])
         ax_map.set_aspect(1.4)
         ax_map.set_xlabel(text("longitude", lang))
         ax_map.set_ylabel(text("latitude", lang))
-        ax_map.grid(True, axis="both")
+        ax_map.grid(False)
         ax_map.set_title(text("map_title", lang))
         ax_map.legend(loc="upper left", markerscale=2)
+        outside = len(located) - len(inside)
+        if outside:
+            ax_map.annotate(text("map_outside_note", lang).format(n=outside), (0.01, -0.16),
+                            xycoords="axes fraction", fontsize=8, color="#555555")
         counts = (organisations.dropna(subset=["country_code"])
                   .groupby(["country_code", "wave"]).size().unstack(fill_value=0))
         counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index[:15]]
-        long = counts.reset_index().melt(id_vars="country_code", var_name="wave",
-                                         value_name="organisations")
-        sns.barplot(data=long, y="country_code", x="organisations", hue="wave",
+        counts.index = [country_label(code, lang) for code in counts.index]
+        long = counts.rename_axis("country").reset_index().melt(
+            id_vars="country", var_name="wave", value_name="organisations")
+        sns.barplot(data=long, y="country", x="organisations", hue="wave",
                     palette=wave_colours(long["wave"]), ax=ax_bar)
         ax_bar.set_ylabel("")
         ax_bar.set_xlabel(text("organisations", lang))
         ax_bar.set_title(text("countries_title", lang))
         ax_bar.legend(title=text("wave", lang))
+    fig.tight_layout()
+    return fig
+
+
+def _borders(ax, fill: str = "#f2f2f2", edge: str = "#b5b5b5") -> None:
+    """Country borders (Natural Earth via world-atlas) under a map."""
+    from .geo import countries
+    countries().plot(ax=ax, color=fill, edgecolor=edge, linewidth=0.4, zorder=0)
+
+
+def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
+    """Organisations and platforms per country (columns country_code,
+    organisations, platforms), Europe framed; the note counts what lies outside."""
+    from .analysis import country_label
+    from .geo import countries
+    lang = language(lang)
+    from matplotlib.colors import LogNorm
+    from shapely.geometry import box
+    shapes = countries().merge(counts, on="country_code", how="left")
+    frame = box(EUROPE_FRAME["longitude"][0], EUROPE_FRAME["latitude"][0],
+                EUROPE_FRAME["longitude"][1], EUROPE_FRAME["latitude"][1])
+    # a country with any part in the frame is drawn, and counted as drawn
+    visible = set(shapes.loc[shapes.intersects(frame).to_numpy(), "country_code"].dropna())
+    inside = counts[counts["country_code"].isin(visible)]
+    with house_style():
+        fig, axes = plt.subplots(1, 2, figsize=(12, 5.6))
+        for ax, column in zip(axes, ("organisations", "platforms")):
+            _borders(ax)
+            shown = shapes[shapes[column].fillna(0) > 0]
+            shown.plot(column=column, ax=ax, cmap="cividis_r", edgecolor="#777777",
+                       linewidth=0.4, legend=True, zorder=1,
+                       norm=LogNorm(vmin=1, vmax=max(2, float(shown[column].max()))),
+                       legend_kwds={"shrink": 0.6, "label": text(column, lang)
+                                    + text("log_scale", lang)})
+            ax.set_xlim(*EUROPE_FRAME["longitude"])
+            ax.set_ylim(*EUROPE_FRAME["latitude"])
+            ax.set_aspect(1.4)
+            ax.set_axis_off()
+            drawn = int(inside[column].sum())
+            outside = counts[~counts["country_code"].isin(visible)]
+            outside = outside[outside[column] > 0].sort_values(column, ascending=False)
+            ax.set_title(f"{text(column + '_per_country', lang)} · n = {drawn:,}")
+            if len(outside):
+                top = ", ".join(f"{country_label(code, lang)} {value:,}" for code, value
+                                in zip(outside["country_code"], outside[column]) if code)
+                note = text("outside_frame_note", lang).format(
+                    n=int(outside[column].sum()), k=len(outside))
+                ax.annotate(textwrap.fill(f"{note}: {top}", 80), (0.0, -0.04),
+                            xycoords="axes fraction", va="top", fontsize=7, color="#555555")
     fig.tight_layout()
     return fig
 
@@ -164,9 +246,12 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
         fig, ax = plt.subplots(figsize=(8, 0.42 * len(labels) + 1.5))
         sns.barplot(data=data, y="label", x="share", hue="wave", order=labels,
                     palette=wave_colours(data["wave"]), ax=ax)
-        for container in ax.containers:
-            ax.bar_label(container, labels=[f"{v:.0%}" for v in container.datavalues],
-                         fontsize=8, padding=2)
+        if {"ci_low", "ci_high"} <= set(data.columns):
+            _bar_intervals(ax, data, labels)
+        else:
+            for container in ax.containers:
+                ax.bar_label(container, labels=[f"{v:.0%}" for v in container.datavalues],
+                             fontsize=8, padding=2)
         if colour_by_category and "in_talk" in data:
             outside = set(data.loc[~data["in_talk"].astype(bool), "label"])
             for tick in ax.get_yticklabels():
@@ -175,30 +260,69 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
         ax.set_ylabel("")
         ax.set_xlabel(text("share_of_platforms", lang))
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_xlim(0, min(1.0, data["share"].max() * 1.18 + 0.02))
-        ax.set_title(text(title_key, lang))
-        ax.legend(title=text("wave", lang), loc="lower right")
+        upper = data["ci_high"].max() if "ci_high" in data else data["share"].max()
+        ax.set_xlim(0, min(1.0, float(upper) * 1.15 + 0.04))
+        sizes = data.drop_duplicates("wave").set_index("wave")["n"] if "n" in data else {}
+        ax.set_title(text(title_key, lang) + "".join(
+            f" · n {wave} = {n:,}" for wave, n in sorted(dict(sizes).items())))
+        handles, names = ax.get_legend_handles_labels()
+        ax.legend(handles[:data["wave"].nunique()], names[:data["wave"].nunique()],
+                  title=text("wave", lang), loc="lower right")
     return fig
+
+
+def _bar_intervals(ax, data: pd.DataFrame, labels: list[str]) -> None:
+    """95 % interval whiskers on the bars seaborn drew (one container per wave)."""
+    bars = [c for c in ax.containers if isinstance(c, matplotlib.container.BarContainer)]
+    for container, wave in zip(bars, sorted(data["wave"].unique())):
+        rows = data[data["wave"] == wave].set_index("label").reindex(labels)
+        centres = [patch.get_y() + patch.get_height() / 2 for patch in container.patches]
+        ax.errorbar(rows["share"], centres, fmt="none", ecolor="#555555", elinewidth=0.9,
+                    capsize=2, xerr=[rows["share"] - rows["ci_low"],
+                                     rows["ci_high"] - rows["share"]])
+        for share, high, centre in zip(rows["share"], rows["ci_high"], centres):
+            ax.annotate(f"{share:.0%}", (high, centre), xytext=(3, 0),
+                        textcoords="offset points", va="center", fontsize=8)
 
 
 def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
                   drop: tuple = ("platforms",)):
-    """A heatmap of shares (rows x columns), annotated in percent."""
+    """A heatmap of shares (rows x columns), annotated in percent. When the table
+    has a ``platforms`` column (each row's n), each cell also shows its 95 %
+    interval, each row its n, and small rows are marked with a dagger."""
+    from .analysis import SMALL_GROUP, wilson_interval
     lang = language(lang)
-    values = table.drop(columns=[c for c in drop if c in table.columns])
+    values = table.drop(columns=[c for c in drop if c in table.columns]).astype(float)
+    annotations, rows = values.map(lambda v: f"{v:.0%}"), list(values.index)
+    if "platforms" in table.columns:
+        sizes = table["platforms"].astype(int)
+        annotations = pd.DataFrame(
+            [[_share_with_interval(v, n, wilson_interval) for v in values.loc[row]]
+             for row, n in sizes.items()], index=values.index, columns=values.columns)
+        rows = [f"{row} (n={n}){' †' if n < SMALL_GROUP else ''}" for row, n in sizes.items()]
     with house_style():
-        fig, ax = plt.subplots(figsize=(0.75 * values.shape[1] + 3.5,
-                                        0.42 * values.shape[0] + 1.8))
-        sns.heatmap(values.astype(float), annot=True, fmt=".0%", cmap="cividis", vmin=0,
-                    vmax=1, cbar=False, linewidths=0.5, linecolor="white", ax=ax,
-                    annot_kws={"fontsize": 8})
+        fig, ax = plt.subplots(figsize=(0.95 * values.shape[1] + 3.8,
+                                        0.55 * values.shape[0] + 1.9))
+        sns.heatmap(values, annot=annotations.to_numpy(), fmt="", cmap="cividis", vmin=0,
+                    vmax=max(0.05, float(np.nanmax(values.to_numpy()))), cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                    annot_kws={"fontsize": 7}, yticklabels=rows)
         ax.set_title(text(title_key, lang))
         ax.set_xlabel("")
         ax.set_ylabel("")
         ax.grid(False)
         plt.setp(ax.get_xticklabels(), rotation=35, ha="right")
         plt.setp(ax.get_yticklabels(), rotation=0)
+        if "platforms" in table.columns and (table["platforms"] < SMALL_GROUP).any():
+            fig.tight_layout()
+            fig.text(0.01, 0.0, text("small_group_note", lang).format(n=SMALL_GROUP),
+                     fontsize=7, color="#555555", va="top")
     return fig
+
+
+def _share_with_interval(value: float, n: int, interval) -> str:
+    """'34%' over its 95 % interval '25–44', for a heatmap cell."""
+    low, high = interval(round(value * n), n)
+    return f"{value:.0%}\n{low:.0%}–{high:.0%}"
 
 
 def cooccurrence_heatmap(matrix: pd.DataFrame, lang: str | None = None):
@@ -272,40 +396,22 @@ def activity_diagrams(lang: str | None = None):
     return fig
 
 
-# --- economic models --------------------------------------------------------
+# --- scaling -----------------------------------------------------------------
 
-def principles_figure(table: pd.DataFrame, lang: str | None = None):
-    """Share of each category's platforms drawing on each principle, and hybrid."""
-    lang = language(lang)
-    columns = ["market", "redistribution", "reciprocity", "is_hybrid"]
-    long = table[columns].reset_index(names="category").melt(
-        id_vars="category", var_name="principle", value_name="share")
-    names = {c: text(c, lang) for c in columns[:3]}
-    names["is_hybrid"] = "Hybrid (2+)" if lang == "en" else "Hybride (2+)"
-    long["principle"] = long["principle"].map(names)
-    with house_style():
-        fig, ax = plt.subplots(figsize=(9, 0.5 * len(table) + 1.5))
-        sns.barplot(data=long, y="category", x="share", hue="principle",
-                    palette=["#0072B2", "#E69F00", "#009E73", "#000000"], ax=ax)
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_xlabel(text("share_of_platforms", lang))
-        ax.set_ylabel("")
-        ax.set_title(text("principles_title", lang))
-        ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06))
-    return fig
-
-
-# --- scaling ---------------------------------------------------------------
-
+#: the matrix's three columns: the levers a, b and c of direct user-based growth
 LEVER_COLUMNS = ("managing_expectations", "community_agency", "network_management")
 
 
 def scaling_matrix_figure(prevalence: pd.DataFrame | None = None, lang: str | None = None):
     """The back-up slides' matrix: practices against the three levers, the talk's
-    cell words written in; with ``prevalence``, each row's share of platforms."""
+    cell words written in. With ``prevalence`` (:func:`iness.scaling.practice_prevalence`),
+    each row's share of platforms with its 95 % interval; a practice no survey
+    field can show is a hatched grey cell saying "not measurable", never 0; a
+    practice merged with another says so instead of repeating its numbers."""
     lang = language(lang)
     matrix = taxonomy.scaling_matrix().sort_values("order").set_index("practice_id")
     rows = matrix.index.tolist()
+    left, width = 3.15, 1.6
     with house_style():
         fig, ax = plt.subplots(figsize=(11, 0.42 * len(rows) + 1.6))
         colours = {"managing_expectations": "#0072B2", "community_agency": "#009E73",
@@ -320,44 +426,81 @@ def scaling_matrix_figure(prevalence: pd.DataFrame | None = None, lang: str | No
                             ha="center", va="center", fontsize=7, color="white",
                             linespacing=0.9)
             if prevalence is not None:
-                share = prevalence.loc[practice, "share"]
-                ax.barh(y + 0.5, share * 1.6, left=3.15, height=0.6, color="#555555")
-                note = "" if prevalence.loc[practice, "measurable"] else (
-                    "  (no survey term)" if lang == "en" else "  (aucun terme d'enquête)")
-                ax.text(3.2 + share * 1.6, y + 0.5, f"{share:.0%}{note}", va="center",
-                        fontsize=8, color="#555555" if note else "black")
-        ax.set_xlim(0, 5.2 if prevalence is not None else 3)
+                _prevalence_cell(ax, prevalence.loc[practice], y, left, width, lang)
+        ax.set_xlim(0, 5.6 if prevalence is not None else 3)
         ax.set_ylim(len(rows), 0)
         ax.set_yticks([y + 0.5 for y in range(len(rows))])
         ax.set_yticklabels(matrix[f"label_{lang}"])
-        ticks = [0.5, 1.5, 2.5] + ([3.9] if prevalence is not None else [])
+        ticks = [0.5, 1.5, 2.5] + ([left + width / 2] if prevalence is not None else [])
         names = [textwrap.fill(text(c, lang), 18) for c in LEVER_COLUMNS]
         if prevalence is not None:
-            names.append(text("share_of_platforms", lang))
+            names.append(text("share_with_interval", lang))
         ax.set_xticks(ticks)
         ax.set_xticklabels(names, fontsize=8)
         ax.xaxis.tick_top()
         ax.grid(False)
         for spine in ax.spines.values():
             spine.set_visible(False)
-        ax.set_title(text("matrix_prevalence_title" if prevalence is not None
-                          else "matrix_title", lang), pad=28)
+        title = text("matrix_prevalence_title" if prevalence is not None
+                     else "matrix_title", lang)
+        if prevalence is not None:
+            n = int(prevalence["n"].iloc[0])
+            title += f" · n = {n}"
+            if prevalence["small_group"].iloc[0]:
+                title += f" ({text('small_group', lang)})"
+        ax.set_title(title, pad=28)
     return fig
 
 
+def _prevalence_cell(ax, row, y, left, width, lang):
+    """One practice's share in the matrix figure (see :func:`scaling_matrix_figure`)."""
+    if row["status"] == "not_measurable":
+        ax.add_patch(plt.Rectangle((left, y + 0.12), width, 0.76, facecolor="#dddddd",
+                                   edgecolor="#888888", hatch="///", linewidth=0.5))
+        ax.text(left + width / 2, y + 0.5, text("not_measurable", lang), ha="center",
+                va="center", fontsize=8, color="#333333",
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+        return
+    if isinstance(row.get("same_as"), str):
+        ax.text(left, y + 0.5, f"= {text('same_platforms_as', lang)} {row['same_as']}",
+                va="center", fontsize=8, color="#555555", style="italic")
+        return
+    colour = "#0072B2" if row["status"] == "measured" else "#999999"
+    ax.plot([left, left + width], [y + 0.5, y + 0.5], color="#eeeeee", linewidth=0.8)
+    ax.errorbar(left + row["share"] * width, y + 0.5,
+                xerr=[[(row["share"] - row["ci_low"]) * width],
+                      [(row["ci_high"] - row["share"]) * width]],
+                fmt="o", markersize=4, color=colour, ecolor="#777777", capsize=2)
+    note = "" if row["status"] == "measured" else f"  {text('status_' + row['status'], lang)}"
+    ax.text(left + width + 0.05, y + 0.5,
+            f"{row['share']:.0%} [{row['ci_low']:.0%}–{row['ci_high']:.0%}]{note}",
+            va="center", fontsize=7, color="black" if not note else "#555555")
+
+
 def combinations_figure(table: pd.DataFrame, lang: str | None = None):
-    """Platforms per combination of scaling strategies."""
+    """Platforms per combination of scaling strategies (table of
+    :func:`iness.scaling.strategy_combinations`): shares with 95 % intervals, n."""
     lang = language(lang)
     with house_style():
         fig, ax = plt.subplots(figsize=(9, 0.45 * len(table) + 1.4))
-        ax.barh(table["combination"], table["share"], color="#0072B2")
-        for y, (share, count) in enumerate(zip(table["share"], table["platforms"])):
-            ax.text(share, y, f" {share:.0%} ({count})", va="center", fontsize=8)
+        y = np.arange(len(table))
+        ax.barh(y, table["share"], color="#0072B2")
+        ax.errorbar(table["share"], y, xerr=[table["share"] - table["ci_low"],
+                                             table["ci_high"] - table["share"]],
+                    fmt="none", ecolor="#555555", capsize=3)
+        for row_y, row in zip(y, table.itertuples()):
+            ax.text(row.ci_high, row_y, f" {row.share:.1%} [{row.ci_low:.1%}–"
+                    f"{row.ci_high:.1%}] ({row.platforms})", va="center", fontsize=8)
+        ax.set_yticks(y)
+        ax.set_yticklabels([textwrap.fill(c, 45) for c in table["combination"]])
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-        ax.set_xlim(0, table["share"].max() * 1.25)
+        ax.set_xlim(0, min(1.0, float(table["ci_high"].max()) * 1.45) or 1.0)
         ax.set_xlabel(text("share_of_platforms", lang))
-        ax.set_title(text("strategies_title", lang))
+        n = int(table["n"].iloc[0]) if len(table) else 0
+        small = (f" ({text('small_group', lang)})" if len(table) and table["small_group"].iloc[0]
+                 else "")
+        ax.set_title(f"{text('strategies_title', lang)} · n = {n}{small}")
     return fig
 
 
@@ -373,11 +516,172 @@ def interval_figure(table: pd.DataFrame, label_column: str, title_key: str,
                                             data["ci_high"] - data["share"]],
                     fmt="o", color="#0072B2", ecolor="#999999", capsize=3)
         ax.set_yticks(y)
-        ax.set_yticklabels([f"{label} (n={n})" for label, n in
-                            zip(data[label_column], data["platforms"])])
+        ax.set_yticklabels([f"{label} ({k:,} of {n:,})" if "n" in data else f"{label} ({k:,})"
+                            for label, k, n in zip(data[label_column], data["platforms"],
+                                                   data.get("n", data["platforms"]))])
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_xlim(0, max(0.05, float(data["ci_high"].max()) * 1.1))
         ax.set_xlabel(text("share_of_platforms", lang))
         total = f" · n = {data['n'].iloc[0]}" if "n" in data and data["n"].nunique() == 1 else ""
         ax.set_title(text(title_key, lang) + total)
+    return fig
+
+
+# --- notebook 06: claims tested ---------------------------------------------
+
+def redundancy_sweep_figure(sweep: pd.DataFrame, chosen: float, lang: str | None = None):
+    """Pairs of similar descriptions at each similarity threshold: all, those that
+    are one record (duplicates) and redundant ones; the chosen threshold marked."""
+    lang = language(lang)
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 5))
+        for column, colour, marker in (("similar_pairs", PALETTE[0], "o"),
+                                       ("duplicate_pairs", PALETTE[1], "s"),
+                                       ("redundant_pairs", PALETTE[2], "^")):
+            ax.plot(sweep["threshold"], sweep[column], marker=marker, color=colour,
+                    label=text(column, lang))
+        ax.axvline(chosen, color="#777777", linestyle="--", linewidth=1)
+        ax.set_xlabel(text("similarity_threshold", lang))
+        ax.set_ylabel(text("pairs", lang))
+        ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+        ax.set_ylim(0, max(1, int(sweep[["similar_pairs", "duplicate_pairs",
+                                         "redundant_pairs"]].to_numpy().max())) * 1.1)
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.17))
+        ax.set_title(f"{text('redundancy_sweep_title', lang)} · n = {sweep['n'].iloc[0]}")
+    return fig
+
+
+def null_model_figure(test: dict, title_key: str, lang: str | None = None):
+    """A permutation test: the null distribution of a statistic, its 95 % null
+    interval and the observed value."""
+    lang = language(lang)
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8, 4.2))
+        ax.hist(test["null"], bins=30, color=PALETTE[4], edgecolor="white",
+                label=text("null_distribution", lang).format(k=len(test["null"])))
+        ax.axvspan(test["null_low"], test["null_high"], color="#cccccc", alpha=0.4,
+                   label=text("null_interval", lang))
+        ax.axvline(test["observed"], color=PALETTE[5], linewidth=2,
+                   label=text("observed", lang).format(value=test["observed"]))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_xlabel(text("ties_within_label", lang))
+        ax.set_ylabel(text("permutations", lang))
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2),
+                  ncol=3)
+        ax.set_title(f"{text(title_key, lang)} · {test['ties']} "
+                     f"{text('ties', lang)}, n = {test['nodes']}")
+    return fig
+
+
+# --- notebook 04: resources and the three principles -------------------------
+
+def interval_panels(table: pd.DataFrame, row_column: str, panel_column: str, title_key: str,
+                    hue_column: str | None = None, small_below: int | None = None,
+                    lang: str | None = None):
+    """Shares with 95 % intervals (columns share, ci_low, ci_high, n, small) in
+    small multiples: one panel per value of ``panel_column``, one line per value
+    of ``row_column``, one marker per value of ``hue_column`` (n in its legend
+    when it is one n). Hollow markers mark small groups (n under ``small_below``)."""
+    lang = language(lang)
+    panels = list(dict.fromkeys(table[panel_column]))
+    rows = list(dict.fromkeys(table[row_column]))
+    hues = list(dict.fromkeys(table[hue_column])) if hue_column else [None]
+    height = 0.32 * len(rows) * max(1.0, 0.75 * len(hues)) + 1.9
+    with house_style():
+        fig, axes = plt.subplots(1, len(panels), figsize=(3.0 * len(panels) + 2.6, height),
+                                 sharey=True, squeeze=False, layout="constrained")
+        for ax, panel in zip(axes[0], panels):
+            part = table[table[panel_column] == panel]
+            for j, hue in enumerate(hues):
+                sub = part if hue is None else part[part[hue_column] == hue]
+                offset = (j - (len(hues) - 1) / 2) * 0.28
+                y = np.array([rows.index(r) for r in sub[row_column]]) + offset
+                colour = PALETTE[j % len(PALETTE)]
+                ax.errorbar(sub["share"], y, xerr=[sub["share"] - sub["ci_low"],
+                                                   sub["ci_high"] - sub["share"]],
+                            fmt="none", ecolor=colour, capsize=2, linewidth=1)
+                small = sub["small"].astype(bool).to_numpy()
+                ax.scatter(sub["share"][~small], y[~small], color=colour, zorder=3, s=22)
+                ax.scatter(sub["share"][small], y[small], facecolor="white", edgecolor=colour,
+                           zorder=3, s=22)
+                if hue is not None:
+                    ns = sub["n"].unique()
+                    name = f"{hue} (n = {ns[0]})" if len(ns) == 1 else str(hue)
+                    ax.scatter([], [], color=colour, s=22, label=name)
+            ns = part["n"].unique()
+            ax.set_title(f"{panel}" + (f"\nn = {ns[0]}" if hue_column is None and len(ns) == 1
+                                       else ""), fontsize=9)
+            ax.set_yticks(np.arange(len(rows)))
+            ax.set_yticklabels(rows)
+            ax.set_ylim(len(rows) - 0.5, -0.5)
+            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+            ax.set_xlim(0, 1)
+            ax.set_xlabel(text("share_with_interval", lang), fontsize=8)
+            if hue_column is not None:
+                ax.legend(frameon=False, fontsize=7, loc="lower right")
+        if table["small"].astype(bool).any():
+            fig.supxlabel(text("hollow_small", lang).format(n=small_below), x=0.99,
+                          ha="right", fontsize=7, color="#555555")
+        fig.suptitle(text(title_key, lang), fontsize=11)
+    return fig
+
+
+# --- typology (notebook 07) ------------------------------------------------------
+
+def typology_bic_figure(real: pd.DataFrame, null: pd.DataFrame, lang: str | None = None):
+    """BIC(k) minus BIC(1) for the real data (``real``: columns classes, bic) and
+    for each shuffled copy (``null``: columns bic_1, bic_2, ...); below 0 means
+    that k classes fit better than none."""
+    lang = language(lang)
+    columns = [c for c in null.columns if c.startswith("bic_")]
+    steps = sorted({int(c.split("_")[1]) for c in columns} | set(real["classes"].astype(int)))
+    with house_style():
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        for number, (_, row) in enumerate(null[columns].iterrows()):
+            row = row.dropna()   # the search over k stopped earlier for some copies
+            ax.plot([int(c.split("_")[1]) for c in row.index], row.to_numpy(),
+                    color=OUTSIDE_GREY, linewidth=0.8, alpha=0.6,
+                    label=text("typology_shuffled", lang) if number == 0 else None)
+        ax.plot(real["classes"], real["bic"] - real["bic"].iloc[0], "o-", color=PALETTE[0],
+                linewidth=2, label=text("typology_real", lang))
+        best = real.loc[real["bic"].idxmin()]
+        ax.annotate(f"k = {int(best['classes'])}",
+                    (best["classes"], best["bic"] - real["bic"].iloc[0]),
+                    textcoords="offset points", xytext=(0, -12), ha="center", va="top",
+                    fontsize=9, color=PALETTE[0])
+        ax.margins(y=0.15)
+        ax.axhline(0, color="#555555", linewidth=0.8)
+        ax.set_xticks(steps)
+        ax.set_xlabel(text("typology_classes_axis", lang))
+        ax.set_ylabel(text("typology_bic_axis", lang))
+        ax.set_title(text("typology_bic_title", lang), fontsize=10)
+        ax.legend(loc="upper left")
+    return fig
+
+
+def class_profile_figure(profile: pd.DataFrame, lang: str | None = None):
+    """For each latent class, the share of its platforms holding each indicator
+    value with its 95 % interval (``profile``: class, label, share, ci_low,
+    ci_high, n), one colour per class."""
+    lang = language(lang)
+    labels = list(dict.fromkeys(profile["label"]))
+    classes = list(dict.fromkeys(profile["class"]))
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8.5, 0.42 * len(labels) + 1.8))
+        offsets = np.linspace(-0.25, 0.25, len(classes)) if len(classes) > 1 else [0.0]
+        for colour, offset, name in zip(PALETTE, offsets, classes):
+            part = profile[profile["class"] == name].set_index("label").reindex(labels)
+            y = np.arange(len(labels)) + offset
+            ax.errorbar(part["share"], y, xerr=[part["share"] - part["ci_low"],
+                                                part["ci_high"] - part["share"]],
+                        fmt="o", color=colour, ecolor=colour, elinewidth=1, capsize=2,
+                        markersize=4, label=f"{name} (n={int(part['n'].iloc[0])})")
+        ax.set_yticks(np.arange(len(labels)))
+        ax.set_yticklabels(labels)
+        ax.invert_yaxis()
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_xlim(-0.02, 1.02)
+        ax.set_xlabel(text("share_of_platforms", lang))
+        ax.set_title(text("typology_profile_title", lang), fontsize=10)
+        ax.legend(loc="lower right", fontsize=8)
     return fig

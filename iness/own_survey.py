@@ -10,9 +10,7 @@ and the notebooks' ``DATA`` parameter read.
 """
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from pathlib import Path
 
@@ -21,16 +19,17 @@ import pandas as pd
 from .clean.assemble import ORGANISATION_COLUMNS, PROJECT_COLUMNS, tidy
 from .clean.dates import date_columns
 from .clean.fields import org_type_columns, org_type_of, size_band_table, size_columns
-from .clean.places import check_coordinates, country_code, resolve_countries
+from .clean.places import check_coordinates, resolve_countries
 from .clean.suspect import flag_suspects
 from .clean.text import clean_text_series, compact_key, html_to_text, is_missing
 from .clean.pipeline import clean_tags
 from .clean.web import website_columns
+from . import declared
 from .errors import SurveyError
 from .measure import add_codes
 from .paths import PACKAGE_DATA
-from .raw import decode_utf8
 from .schemas import validate_tables
+from .survey_file import SurveyTable, describe_detection, read_survey_table
 
 SURVEY_DIR = PACKAGE_DATA / "survey"
 EXAMPLE_SURVEY = SURVEY_DIR / "example_survey.csv"
@@ -39,7 +38,6 @@ SEPARATOR = ";"
 #: survey columns holding ';'-separated labels, and the facet each feeds
 TAG_COLUMNS = {"areas": "area", "dsi_areas": "dsi_area", "tech_focus": "tech_focus",
                "tech_methods": "tech_method", "free_tags": "free_tag"}
-_FORMULA = re.compile(r"^\s*(=|\+|@|-(?![\d.]))")
 
 
 def template_columns() -> pd.DataFrame:
@@ -48,7 +46,10 @@ def template_columns() -> pd.DataFrame:
 
 
 def write_template(folder: Path | str) -> list[Path]:
-    """Write a blank template (CSV and Excel, with a sheet describing each column)."""
+    """Write a blank template (CSV and Excel). The Excel file also describes
+    each column (sheet ``columns``), lists the values of the declared codes
+    (``lists``, drop-down lists on the platforms sheet) and gives the codebook
+    in English and French (``codebook``)."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     columns = template_columns()
@@ -57,89 +58,152 @@ def write_template(folder: Path | str) -> list[Path]:
     blank.to_csv(csv_path, index=False, lineterminator="\n")
     with pd.ExcelWriter(excel_path, engine="openpyxl") as writer:
         blank.to_excel(writer, sheet_name="platforms", index=False)
-        columns.to_excel(writer, sheet_name="columns", index=False)
+        columns.assign(allowed=columns["column"].map(declared.allowed_text)).to_excel(
+            writer, sheet_name="columns", index=False)
+        declared.lists_frame().to_excel(writer, sheet_name=declared.LISTS_SHEET, index=False)
+        declared.codebook_frame().to_excel(writer, sheet_name="codebook", index=False)
+        declared.add_validation(writer.book["platforms"], blank.columns.tolist())
     return [csv_path, excel_path]
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
-        except (ValueError, OSError, KeyError) as error:
-            raise SurveyError(f"{path}: not a readable Excel file ({error})") from error
-        return frame.astype(object).map(lambda value: "" if value is None else str(value))
-    text = decode_utf8(path, path.read_bytes())
-    rows = list(csv.reader(io.StringIO(text, newline="")))
-    if len(rows) < 2:
-        raise SurveyError(f"{path}: no platform rows after the header")
-    header, width = rows[0], len(rows[0])
-    bad = [number for number, row in enumerate(rows[1:], start=2) if len(row) != width]
-    if bad:
-        raise SurveyError(f"{path}: rows {bad[:10]} do not have the header's {width} fields "
-                          "(an unbalanced quote or a missing separator?)")
-    return pd.DataFrame(rows[1:], columns=header, dtype=object)
+def _read_table(path: Path) -> SurveyTable:
+    """The file's table, whatever its format (see :mod:`iness.survey_file`)."""
+    return read_survey_table(path)
 
 
-def _problems(frame: pd.DataFrame) -> list[str]:
-    """Every bad cell, as 'row N, column C: ...' (row 1 is the header)."""
+#: how many problems a SurveyError lists (the rest are counted)
+MAX_LISTED = 20
+#: characters of a bad value shown in a problem
+MAX_SHOWN = 60
+#: separators a list of labels is sometimes written with instead of ';'
+OTHER_SEPARATORS = (",", "|", "\n", "/")
+
+
+def _shown(value) -> str:
+    text = str(value)
+    return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "...")
+
+
+def _tag_problem(column: str, value: str) -> str | None:
+    """What is wrong with a ';'-separated label cell: labels joined by another
+    separator, or a free tag with no letter or digit iness can key it on."""
+    from .clean.vocab import match_tag
+    facet = TAG_COLUMNS[column]
+    for atom in (part.strip() for part in str(value).split(SEPARATOR)):
+        if not atom:
+            continue
+        if facet == "free_tag":
+            if not any(character.isalnum() for character in atom):
+                return (f"has the keyword {_shown(atom)} with no letter or digit: "
+                        "write it in words or leave it out")
+            used = [sep for sep in OTHER_SEPARATORS if sep in atom]
+            if used:
+                return (f"looks like keywords separated by {used[0]!r}; expected ';' "
+                        "between keywords")
+            continue
+        if match_tag(atom, facet).rule != "unmapped":
+            continue
+        for sep in OTHER_SEPARATORS:
+            parts = [part.strip() for part in atom.split(sep) if part.strip()]
+            if len(parts) > 1 and any(match_tag(part, facet).rule != "unmapped"
+                                      for part in parts):
+                return (f"looks like labels separated by {sep!r}; expected ';' between "
+                        "labels")
+    return None
+
+
+def _cell_parsers() -> dict:
+    """column -> function(value) returning (normalised text, problem or None)."""
+    from .clean.dates import survey_date
+    from .clean.places import survey_country
+    from .schemas import WAVE_RANGE
+    from .survey_file import survey_number, survey_wave
+    sizes = {value.lower() for value in size_band_table()["raw"]}
+
+    def number(low, high):
+        def parse(value):
+            found, problem, _ = survey_number(value)
+            if problem:
+                return None, problem
+            if not low <= found <= high:
+                return None, f"expected a number between {low} and {high}"
+            return repr(found), None
+        return parse
+
+    def wave(value):
+        year, problem = survey_wave(value, *WAVE_RANGE)
+        return (None, problem) if problem else (str(year), None)
+
+    def org_type(value):
+        return (value, None) if org_type_of(value) is not None else (None, (
+            "expected academia, business, government, grassroots or social_enterprise"))
+
+    def size(value):
+        return (value, None) if value.strip().lower() in sizes else (
+            None, f"expected one of {sorted(sizes)}")
+
+    def tags(column):
+        return lambda value: (value, _tag_problem(column, value))
+
+    return {"wave": wave, "latitude": number(-90, 90), "longitude": number(-180, 180),
+            "start_date": survey_date, "organisation_type": org_type,
+            "organisation_size": size, "country": survey_country,
+            **{column: tags(column) for column in TAG_COLUMNS}}
+
+
+def _checked(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """(frame with every checked cell in its canonical form, problems as 'row N,
+    column C: ...' in row order). The frame's index is the spreadsheet row number."""
     spec = template_columns()
-    problems = []
     missing = [c for c in spec.loc[spec["required"] == "yes", "column"] if c not in frame]
     unknown = [c for c in frame.columns if c not in set(spec["column"])]
     if missing or unknown:
-        return [f"columns: missing {missing}, unknown {unknown}; expected the template's "
-                f"columns {spec['column'].tolist()}"]
-    sizes = {value.lower() for value in size_band_table()["raw"]}
-
-    def bad(row, column, value, expected):
-        problems.append(f"row {row}, column {column!r}: {value!r} {expected}")
-
-    for position, record in enumerate(frame.to_dict("records"), start=2):
-        for column, value in record.items():
-            if isinstance(value, str) and _FORMULA.match(value):
-                bad(position, column, value, "looks like a spreadsheet formula; "
-                    "expected plain text (remove the leading =, +, - or @)")
-        for column in ("platform_id", "platform_name"):
-            if is_missing(record.get(column)):
-                bad(position, column, "", "is empty; expected a value (required)")
-        wave = record.get("wave")
-        if not is_missing(wave) and not re.fullmatch(r"(19|20)\d\d", str(wave).strip()):
-            bad(position, "wave", wave, "expected a year such as 2024")
-        for column, low, high in (("latitude", -90, 90), ("longitude", -180, 180)):
-            value = record.get(column)
-            if is_missing(value):
-                continue
-            try:
-                number = float(str(value).strip())
-            except ValueError:
-                bad(position, column, value, "expected a number in decimal degrees")
-                continue
-            if not low <= number <= high:
-                bad(position, column, value, f"expected a number between {low} and {high}")
-        start = record.get("start_date")
-        if not is_missing(start) and not re.fullmatch(r"\d{4}(-\d{2}-\d{2})?",
-                                                      str(start).strip()):
-            bad(position, "start_date", start, "expected YYYY or YYYY-MM-DD")
-        org_type = record.get("organisation_type")
-        if not is_missing(org_type) and org_type_of(org_type) is None:
-            bad(position, "organisation_type", org_type, "expected academia, business, "
-                "government, grassroots or social_enterprise")
-        size = record.get("organisation_size")
-        if not is_missing(size) and str(size).strip().lower() not in sizes:
-            bad(position, "organisation_size", size, f"expected one of {sorted(sizes)}")
-        country = record.get("country")
-        if not is_missing(country) and country_code(country) is None and not re.fullmatch(
-                r"[A-Za-z]{2}", str(country).strip()):
-            bad(position, "country", country, "expected a country name or ISO code")
+        return frame, [f"columns: missing {missing}, unknown {unknown}; expected the "
+                       f"template's columns {spec['column'].tolist()}"]
+    out = frame.copy()
+    found: list[tuple[int, int, str]] = []
+    order = {column: position for position, column in enumerate(frame.columns)}
+    for column in ("platform_id", "platform_name"):
+        for row in frame.index[frame[column].map(is_missing)]:
+            found.append((row, order[column], f"row {row}, column {column!r}: is empty; "
+                          "expected a value (required)"))
+    for column, parse in _cell_parsers().items():
+        if column not in frame:
+            continue
+        filled = frame[column][~frame[column].map(is_missing)]
+        results = {value: parse(value) for value in filled.unique()}
+        bad = filled.map(lambda value: results[value][1] is not None).astype(bool)
+        out.loc[filled.index[~bad], column] = filled[~bad].map(lambda v: results[v][0])
+        found += [(row, order[column],
+                   f"row {row}, column {column!r}: {_shown(value)} {results[value][1]}")
+                  for row, value in filled[bad].items()]
     ids = frame["platform_id"].map(lambda value: str(value).strip())
     for value in sorted(ids[ids.duplicated() & (ids != "")].unique()):
-        rows = (ids.index[ids == value] + 2).tolist()
-        problems.append(f"rows {rows}, column 'platform_id': {value!r} appears "
-                        f"{len(rows)} times; expected each id once")
-    return problems
+        rows = ids.index[ids == value].tolist()
+        found.append((rows[1], order["platform_id"], f"rows {rows}, column 'platform_id': "
+                      f"{_shown(value)} appears {len(rows)} times; expected each id once"))
+    return out, [message for *_, message in sorted(found, key=lambda item: item[:2])]
+
+
+def _problems(frame: pd.DataFrame) -> list[str]:
+    """Every bad cell, as 'row N, column C: ...' (the frame's index is the row
+    as a spreadsheet shows it: the header is row 1)."""
+    return _checked(frame)[1]
+
+
+def problem_report(path: Path, problems: list[str], read_as: str | None = None) -> str:
+    """One message for a :class:`SurveyError`: the first :data:`MAX_LISTED`
+    problems and how many more."""
+    listed = "\n  ".join(problems[:MAX_LISTED])
+    rest = len(problems) - MAX_LISTED
+    more = f"\n  ... and {rest:,} more" if rest > 0 else ""
+    how = f"\n  (read as {read_as})" if read_as else ""
+    return (f"{path}: {len(problems):,} problem(s); nothing was written:\n  {listed}"
+            f"{more}{how}")
 
 
 def _tables(frame: pd.DataFrame, path: Path, default_wave: int) -> dict[str, pd.DataFrame]:
+    spreadsheet_rows = frame.index.to_numpy()
     frame = frame.copy()
     for column in template_columns()["column"]:
         if column not in frame:
@@ -211,10 +275,14 @@ def _tables(frame: pd.DataFrame, path: Path, default_wave: int) -> dict[str, pd.
                                  "entity": pd.Series(dtype=object),
                                  "rule": pd.Series(dtype=object),
                                  "score": pd.Series(dtype=float)})
-    return tidy({"organisations": organisations[ORGANISATION_COLUMNS].reset_index(drop=True),
-                 "projects": projects[PROJECT_COLUMNS].reset_index(drop=True),
-                 "links": links.reset_index(drop=True), "tags": tags.reset_index(drop=True),
-                 "ledger": ledger.reset_index(drop=True), "wave_matches": wave_matches})
+    tables = tidy({"organisations": organisations[ORGANISATION_COLUMNS].reset_index(drop=True),
+                   "projects": projects[PROJECT_COLUMNS].reset_index(drop=True),
+                   "links": links.reset_index(drop=True), "tags": tags.reset_index(drop=True),
+                   "ledger": ledger.reset_index(drop=True), "wave_matches": wave_matches})
+    # the survey's own codes; add_codes merges them with the other methods
+    tables["codes"] = declared.declared_codes(frame, projects["project_id"], wave, source,
+                                              spreadsheet_rows)
+    return tables
 
 
 def organisation_id(name: str | None) -> str | None:
@@ -250,19 +318,21 @@ def _year_to_date(value):
 
 
 def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataFrame]:
-    """Validate a survey file in the template (CSV, UTF-8, or Excel) and return
-    the clean tables. Every bad row and column is reported at once."""
+    """Validate a survey file in the template (CSV in any common encoding and
+    separator, .xlsx or .ods) and return the clean tables. Every bad cell is
+    reported in one :class:`iness.SurveyError` (the first 20, and a count)."""
     path = Path(path)
-    if not path.is_file():
-        raise SurveyError(f"{path}: no such file")
-    frame = _read_table(path)
-    problems = _problems(frame)
+    table = _read_table(path)
+    frame, problems = _checked(table.frame)
+    problems = table.problems + problems + declared.problems(frame)
     if problems:
-        listed = "\n  ".join(problems)
-        raise SurveyError(f"{path}: {len(problems)} problem(s); nothing was written:\n"
-                          f"  {listed}")
-    tables, _ = add_codes(_tables(frame, path, wave or DEFAULT_WAVE),
-                          training=dsi4eu_projects())
+        read_as = describe_detection(table.detection).split(": ", 1)[1]
+        raise SurveyError(problem_report(path, problems, read_as))
+    tables = _tables(frame, path, wave or DEFAULT_WAVE)
+    if tables["tags"].empty:  # a survey without tag columns: no rows, text columns
+        tables["tags"] = tables["tags"].astype(
+            {column: object for column in ("facet", "tag", "match_rule")})
+    tables, _ = add_codes(tables, training=dsi4eu_projects())
     return validate_tables(tables)
 
 
@@ -276,6 +346,19 @@ def dsi4eu_projects() -> pd.DataFrame | None:
 
 
 def build_survey(path: Path | str, target: Path | str, wave: int | None = None) -> Path:
-    """Read a survey and write its tables (Parquet and CSV) into ``target``."""
+    """Read a survey and write its tables (Parquet and CSV) into ``target``: a
+    new or empty folder, or one iness made for this survey (never the DSI4EU
+    tables, nor the folder holding the survey file)."""
+    from . import outputs
     from .build import write_tables
-    return write_tables(read_survey(path, wave), Path(target))
+    from .errors import OutputError
+    from .paths import processed_dir
+    path, folder = Path(path), Path(target).expanduser().resolve()
+    if folder == processed_dir().resolve():
+        raise OutputError(f"{folder} holds the DSI4EU tables built by `iness build`: "
+                          "give another folder for the tables of your survey")
+    if folder in path.resolve().parents:
+        raise OutputError(f"{folder} holds the survey file {path.name}: give another folder "
+                          "for its tables")
+    folder = outputs.check_target(folder)  # before reading: refuse without waiting
+    return write_tables(read_survey(path, wave), folder)

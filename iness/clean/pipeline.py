@@ -186,6 +186,17 @@ def entity_ledger(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str,
         "merged_into": merged_into.astype(object).where(is_merged, None).to_numpy()})
 
 
+def free_tag_key(value: str) -> str:
+    """A free tag's key: its Latin letters and digits, normalised; a tag written
+    in another script (Cyrillic, Hebrew, Japanese) keeps its own letters,
+    case-folded, rather than becoming empty.
+
+    >>> free_tag_key("Économie Sociale"), free_tag_key("Экономика")
+    ('economie sociale', 'экономика')
+    """
+    return normalise_key(value) or " ".join(str(value).casefold().split())
+
+
 def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,
                project_merges: pd.DataFrame) -> pd.DataFrame:
     """Canonical long tags, on canonical ids, one row per (entity, id, facet, tag,
@@ -195,7 +206,7 @@ def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,
     tags.loc[is_org, "entity_id"] = redirect(tags.loc[is_org, "entity_id"], org_merges)
     tags.loc[~is_org, "entity_id"] = redirect(tags.loc[~is_org, "entity_id"], project_merges)
     free = tags["facet"].isin(["free_tag", "network"])
-    tags.loc[free, "tag"] = tags.loc[free, "raw_value"].map(normalise_key)
+    tags.loc[free, "tag"] = tags.loc[free, "raw_value"].map(free_tag_key)
     tags.loc[free, "match_rule"] = "free"
     columns = ["entity", "entity_id", "wave", "facet", "tag", "raw_value", "match_rule"]
     return (tags[columns].drop_duplicates(subset=columns[:6])

@@ -41,3 +41,13 @@ def test_bounds_agree():
     text = (ROOT / "environment.yml").read_text().lower().replace("_", "-")
     for spec in bounds.values():
         assert spec in text, f"{spec} (pyproject) not in environment.yml"
+
+
+def test_licence_and_citation_agree():
+    import yaml
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert citation["license"] == "BSD-3-Clause"
+    assert (ROOT / "LICENSE").read_text().startswith("BSD 3-Clause License")
+    assert project["license"]["text"].startswith("BSD-3-Clause")
+    assert citation["version"] == project["version"]
