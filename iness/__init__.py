@@ -4,13 +4,14 @@ from importlib import import_module
 
 from .errors import (DataFetchError, DataHashError, InessError, RawDataError, SurveyError,
                      ValidationError)
+from .survey import Survey, survey
+from .tables import load
 
 __version__ = "0.1.0"
 
-#: the public functions, imported on first use: ``iness run`` with nothing to
-#: do then starts without loading pandas' and scikit-learn's heavy parts
-_LAZY = {"build_survey": "own_survey", "read_survey": "own_survey", "Survey": "survey",
-         "survey": "survey", "load": "tables"}
+#: reading a researcher's survey needs scikit-learn (the classifier): imported on
+#: first use, so that ``iness run`` with nothing to do starts fast
+_LAZY = {"build_survey": "own_survey", "read_survey": "own_survey"}
 
 __all__ = ["DataFetchError", "DataHashError", "InessError", "RawDataError", "SurveyError",
            "Survey", "ValidationError", "__version__", "build_survey", "load", "read_survey",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import subprocess
 import time
 from pathlib import Path
 from typing import Callable
@@ -86,7 +87,10 @@ def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
         NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
                        extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
                        on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
-                       resources={"metadata": {"path": str(path.parent)}}).execute()
+                       resources={"metadata": {"path": str(path.parent)}}).execute(
+                           # the kernel's own stderr (a dying kernel's libzmq assertion)
+                           # would add lines to iness's one-line errors
+                           stderr=subprocess.DEVNULL)
     except CellExecutionError as error:
         last = re.sub(r"\x1b\[[0-9;]*m", "", f"{error.ename}: {error.evalue}")
         last = " ".join(last.split())[:300]
