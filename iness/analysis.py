@@ -612,3 +612,24 @@ def per_country(survey, wave: int) -> pd.DataFrame:
     platforms = linked[linked["wave"] == wave].groupby("country_code")["project_id"].nunique()
     table = pd.concat([counts, platforms.rename("platforms")], axis=1).fillna(0).astype(int)
     return table.rename_axis("country_code").reset_index()
+
+
+#: flag values saying that a value was given but could not be read as written
+UNREAD_FLAGS = {"unknown_name", "region_disagrees", "not_numeric", "out_of_range", "zero",
+                "outside_country", "fragment", "unknown", "unparsed", "placeholder"}
+
+
+def unread_values(tables: dict, examples: int = 3) -> pd.DataFrame:
+    """Per table, flag column and flag: how many records carry a value that
+    could not be read as written (kept empty or flagged, never dropped), with a
+    few of their names."""
+    rows = []
+    for table, name_column in (("organisations", "org_name"), ("projects", "project_name")):
+        frame = tables[table]
+        for column in [c for c in frame.columns if c.endswith(("_flag", "_precision"))]:
+            flagged = frame[frame[column].isin(UNREAD_FLAGS)]
+            for flag, group in flagged.groupby(column):
+                names = group[name_column].dropna().astype(str).head(examples).tolist()
+                rows.append({"table": table, "column": column, "flag": flag,
+                             "records": len(group), "examples": "; ".join(names)})
+    return pd.DataFrame(rows, columns=["table", "column", "flag", "records", "examples"])

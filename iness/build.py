@@ -146,6 +146,13 @@ def build_and_print(raw_folder: Path | str | None = None, force: bool = True) ->
     suspects = suspects[suspects.str.startswith("suspect: ")].str.removeprefix("suspect: ")
     by_reason = ", ".join(f"{reason} {count}" for reason, count
                           in suspects.value_counts().sort_index().items())
+    from .analysis import unread_values
+    unread = unread_values(tables)
+    if len(unread):
+        print("\nValues given but not read as written (kept, flagged in the column named):")
+        for row in unread.itertuples():
+            print(f"  {row.table}.{row.column} = {row.flag}: {row.records} "
+                  f"(e.g. {row.examples})")
     print(f"\nSuspect records kept but flagged: {len(suspects)} ({by_reason})")
     try:
         from .taxonomy import coverage_report

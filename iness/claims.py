@@ -164,6 +164,7 @@ def network_summary(graph: nx.Graph) -> dict:
         same = sum(1 for a, b in known.edges() if known.nodes[a]["org_type"]
                    == known.nodes[b]["org_type"])
         summary["ties_within_org_type"] = round(same / known.number_of_edges(), 3)
+        summary["typed_ties"] = known.number_of_edges()
     return summary
 
 

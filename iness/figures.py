@@ -72,13 +72,16 @@ def category_colours() -> dict[str, str]:
 
 
 def save(fig, name: str, folder: Path | str) -> list[Path]:
-    """Write ``name.png`` and ``name.svg`` with fixed metadata (byte-stable)."""
+    """Write ``name.png``, ``name.svg`` and ``name.pdf`` (for papers) with fixed
+    metadata, so that they are byte-stable."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    paths = [folder / f"{name}.png", folder / f"{name}.svg", folder / f"{name}.pdf"]
     with plt.rc_context({"svg.hashsalt": "iness"}):
         fig.savefig(paths[0], metadata={"Software": None}, dpi=150, bbox_inches="tight")
         fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+        fig.savefig(paths[2], metadata={"CreationDate": None, "Creator": None,
+                                        "Producer": None}, bbox_inches="tight")
     return paths
 
 

@@ -2,7 +2,13 @@
 and tables shown the same way on every run."""
 from __future__ import annotations
 
+import itertools
+import os
+from pathlib import Path
+
 import pandas as pd
+
+from .paths import TABLES_DIR_VARIABLE
 
 #: a fixed id for styled tables, so that their HTML is the same on every run
 STYLER_UUID = "iness"
@@ -51,9 +57,15 @@ class StyledTable:
         return self.frame.to_string()
 
 
+#: numbers the result tables of one notebook (one kernel) in the order shown
+_TABLE_NUMBERS = itertools.count(1)
+
+
 def styled(frame: pd.DataFrame, percent: list[str] | None = None,
-           caption: str | None = None) -> StyledTable:
-    """A styled table (percent columns, caption) with a fixed HTML id."""
+           caption: str | None = None, name: str | None = None) -> StyledTable:
+    """A styled table (percent columns, caption) with a fixed HTML id. When the
+    report runs the notebook, it is also written for papers as ``name.csv`` and
+    ``name.tex`` (LaTeX, booktabs rules); ``name`` defaults to ``table_NN``."""
     styler = frame.style.set_uuid(STYLER_UUID)
     if percent:
         styler = styler.format({column: "{:.0%}" for column in percent})
@@ -61,4 +73,29 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
         styler = styler.set_caption(caption)
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
         styler = styler.hide(axis="index")
+    number = next(_TABLE_NUMBERS)
+    folder = os.environ.get(TABLES_DIR_VARIABLE)
+    if folder:
+        export_table(frame, Path(folder), name or f"table_{number:02d}", percent, caption)
     return StyledTable(frame, styler)
+
+
+def export_table(frame: pd.DataFrame, folder: Path, name: str,
+                 percent: list[str] | None = None, caption: str | None = None) -> list[Path]:
+    """Write a result table as CSV (values as computed) and LaTeX (as shown,
+    percentages formatted, booktabs rules, special characters escaped)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.csv", folder / f"{name}.tex"]
+    keep_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None)
+    frame.to_csv(paths[0], index=keep_index, lineterminator="\n")
+    shown = frame.copy()
+    for column in percent or []:
+        shown[column] = [f"{value:.0%}" if pd.notna(value) else "" for value in shown[column]]
+    styler = shown.style.format(escape="latex", na_rep="", precision=3).format_index(
+        escape="latex", axis=1)
+    if not keep_index:
+        styler = styler.hide(axis="index")
+    if caption:
+        styler = styler.set_caption(caption)
+    paths[1].write_text(styler.to_latex(hrules=True) + "\n", encoding="utf-8")
+    return paths

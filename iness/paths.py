@@ -11,6 +11,8 @@ from pathlib import Path
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 #: the environment variable naming where a notebook's figures are saved
 FIGURES_DIR_VARIABLE = "INESS_FIGURES_DIR"
+#: the environment variable naming where a notebook's result tables are written
+TABLES_DIR_VARIABLE = "INESS_TABLES_DIR"
 
 
 def project_home() -> Path:

@@ -16,7 +16,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 
 from . import cache, outputs
 from .errors import InessError, NotebookError
-from .paths import FIGURES_DIR_VARIABLE, notebooks_dir, reports_dir
+from .paths import FIGURES_DIR_VARIABLE, TABLES_DIR_VARIABLE, notebooks_dir, reports_dir
 from .progress import progress
 
 KERNEL = "python3"
@@ -82,6 +82,8 @@ def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
         notebook = inject_parameters(notebook, parameters)
     previous = os.environ.get(FIGURES_DIR_VARIABLE)
     os.environ[FIGURES_DIR_VARIABLE] = str(figures_dir)
+    # result tables beside the figures: <report>/tables/<notebook>/
+    os.environ[TABLES_DIR_VARIABLE] = str(figures_dir.parent.parent / "tables" / figures_dir.name)
     running = {}
     try:
         NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
@@ -106,6 +108,7 @@ def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
         raise NotebookError(f"{path.name}: the kernel failed: "
                             f"{' '.join(str(error).split())[:300]}") from None
     finally:
+        os.environ.pop(TABLES_DIR_VARIABLE, None)
         if previous is None:
             os.environ.pop(FIGURES_DIR_VARIABLE, None)
         else:
@@ -188,15 +191,21 @@ def index_page(entries: list[dict]) -> str:
         figures = "".join(
             f'<a href="figures/{entry["stem"]}/{png.name}"><img src="figures/{entry["stem"]}/'
             f'{png.name}" alt="{html.escape(png.stem)}"></a>' for png in entry["figures"])
+        tables = " ".join(
+            f'<a href="tables/{entry["stem"]}/{csv.name}">{csv.stem}</a> '
+            f'(<a href="tables/{entry["stem"]}/{csv.stem}.tex">LaTeX</a>)'
+            for csv in entry.get("tables", []))
         items.append(f'<li><a href="{entry["stem"]}.html">{html.escape(entry["title"])}</a>'
                      f' <small>({entry["stem"]}.ipynb)</small>'
-                     f'<div class="figures">{figures}</div></li>')
+                     f'<div class="figures">{figures}</div>'
+                     + (f'<small>Tables (CSV): {tables}</small>' if tables else "") + '</li>')
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<title>iness report</title>{FAVICON}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             "<h1>iness: the talk's figures on the DSI4EU survey</h1>\n"
             "<p>Each page is a notebook executed from the clean tables. Figures are in "
-            "<code>figures/</code> as PNG and SVG. The talk's categories and key "
+            "<code>figures/</code> as PNG, SVG and PDF; the result tables in "
+            "<code>tables/</code> as CSV and LaTeX (booktabs), for papers. The talk's categories and key "
             "activities are measured by reading each project with the "
             '<a href="codebook.html">codebook</a> '
             '(<a href="codebook-fr.html">en français</a>). Works cited are on the '
@@ -287,7 +296,7 @@ def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str]
         parts = relative.split("/")
         return (relative in also
                 or len(parts) == 1 and relative.removesuffix(".html") in stems
-                or len(parts) > 2 and parts[0] == "figures" and parts[1] in stems)
+                or len(parts) > 2 and parts[0] in ("figures", "tables") and parts[1] in stems)
     return replaces
 
 
@@ -310,7 +319,9 @@ def stale_notebooks(paths: list[Path], target: Path, inputs: dict[str, str]) -> 
 
 
 def _index_entry(stem: str, title: str, figures_dir: Path) -> dict:
-    return {"stem": stem, "title": title, "figures": sorted(figures_dir.glob("*.png"))}
+    tables_dir = figures_dir.parent.parent / "tables" / stem
+    return {"stem": stem, "title": title, "figures": sorted(figures_dir.glob("*.png")),
+            "tables": sorted(tables_dir.glob("*.csv"))}
 
 
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,

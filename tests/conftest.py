@@ -73,3 +73,17 @@ def http_server_module():
     start, stop = server_factory()
     yield start
     stop()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly which tests did not run for want of a browser, and how to get one."""
+    skipped = [report for report in terminalreporter.stats.get("skipped", [])
+               if "chromium" in str(report.longrepr)]
+    if skipped:
+        terminalreporter.section("browser tests not run")
+        terminalreporter.write_line(
+            f"{len(skipped)} browser tests of the report were skipped: no chromium on PATH. "
+            "Install it (Debian: apt-get install chromium; CI's .ci/run does) and run the "
+            "tests again.")
+        for report in skipped:
+            terminalreporter.write_line(f"  {report.nodeid}")

@@ -47,3 +47,14 @@ def test_cooccurrence_counts_platforms_in_both():
 def test_wilson_interval_bounds():
     low, high = analysis.wilson_interval(0, 20)
     assert low == 0.0 and 0 < high < 0.2
+
+
+def test_unread_values_are_counted_with_examples():
+    organisations = pd.DataFrame({"org_name": ["A", "B", "C"],
+                                  "country_flag": ["ok", "unknown_name", "unknown_name"],
+                                  "start_date_precision": ["day", "unparsed", "missing"]})
+    projects = pd.DataFrame({"project_name": ["P"], "coord_flag": ["missing"]})
+    table = analysis.unread_values({"organisations": organisations, "projects": projects})
+    rows = {(r.column, r.flag): (r.records, r.examples) for r in table.itertuples()}
+    assert rows == {("country_flag", "unknown_name"): (2, "B; C"),
+                    ("start_date_precision", "unparsed"): (1, "B")}

@@ -74,3 +74,17 @@ def test_every_page_carries_the_licence_and_the_extra_pages_exist(tmp_path):
         assert "CC BY-NC-SA 4.0" in page and "BSD 3-Clause" in page, name
     assert "Polanyi, K. (1944)" in (target / "references.html").read_text()
     assert "<code>coding_status</code>" in (target / "data-dictionary.html").read_text()
+
+
+def test_result_tables_and_pdf_figures_are_written_for_papers(tmp_path):
+    body = ('from iness.notebook import styled\nimport pandas as pd\n'
+            'figures.show(figures.activity_diagrams(lang=LANG), "tiny")\n'
+            'styled(pd.DataFrame({"label": ["A & B"], "share": [0.256]}), percent=["share"])')
+    target = report.write_report(target=tmp_path / "reports",
+                                 notebooks_folder=tiny_notebook(tmp_path / "notebooks", body))
+    assert (target / "figures" / "01_tiny" / "tiny.pdf").read_bytes().startswith(b"%PDF")
+    csv = (target / "tables" / "01_tiny" / "table_01.csv").read_text()
+    latex = (target / "tables" / "01_tiny" / "table_01.tex").read_text()
+    assert csv == "label,share\nA & B,0.256\n"
+    assert "\\toprule" in latex and "A \\& B" in latex and "26\\%" in latex
+    assert 'href="tables/01_tiny/table_01.csv"' in (target / "index.html").read_text()
