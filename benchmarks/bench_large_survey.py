@@ -55,6 +55,10 @@ def synthetic_survey(platforms: int, seed: int = 1) -> pd.DataFrame:
         "organisation_name": [f"{name} {i // 3}" if isinstance(name, str) else None
                               for i, name in enumerate(lead["org_name"])],
     })
+    # DSI4EU holds spreadsheet errors typed as text ('#NAME?'): a survey file
+    # with them is refused cell by cell, as it should be; the benchmark drops them
+    frame["description"] = frame["description"].where(
+        ~frame["description"].fillna("").str.startswith("#"))
     for column, facet in TAG_COLUMNS.items():
         joined = (tags[tags["facet"] == facet].groupby(["wave", "entity_id"])["tag"]
                   .agg(lambda values: "; ".join(sorted(set(values)))))

@@ -120,7 +120,7 @@ def share_by_group(members: pd.DataFrame, groups: pd.DataFrame, group_column: st
     kept = sizes[sizes >= min_platforms].index
     joined = groups[groups[group_column].isin(kept)].merge(members, on=PLATFORM)
     counts = joined.groupby([group_column, "target_id"])["project_id"].nunique().unstack(
-        fill_value=0)
+        fill_value=0).reindex(kept, fill_value=0)  # a group with no member: zeros, not NaN
     order = [target for target in taxonomy.targets("category")["target_id"]
              if target in counts.columns]
     shares = counts[order].div(sizes[kept], axis=0).round(3)

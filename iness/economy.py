@@ -156,7 +156,8 @@ def proxy_principles(projects: pd.DataFrame, links: pd.DataFrame,
     joined = joined.assign(role_group=roles.map(groups).to_numpy())
     from_orgs = joined.merge(by_type, left_on=["org_type", "role_group"],
                              right_on=["key", "role_group"])
-    from_orgs = from_orgs.assign(via=from_orgs["org_type"] + " as " + from_orgs["role_group"])
+    from_orgs = from_orgs.assign(via=from_orgs["org_type"].astype(str) + " as "
+                                 + from_orgs["role_group"].astype(str))
     by_term = rules[(rules["evidence"] == "term") & (rules["principle"] != "")]
     terms = pd.DataFrame(columns=PLATFORM + ["key"])
     if "project_type" in projects:

@@ -58,3 +58,12 @@ def test_unread_values_are_counted_with_examples():
     rows = {(r.column, r.flag): (r.records, r.examples) for r in table.itertuples()}
     assert rows == {("country_flag", "unknown_name"): (2, "B; C"),
                     ("start_date_precision", "unparsed"): (1, "B")}
+
+
+def test_share_by_group_gives_zero_not_nan_to_a_group_without_members():
+    members = pd.DataFrame({"entity_id": ["p1"], "wave": [2024], "target_id": ["health"]})
+    groups = pd.DataFrame({"wave": [2024, 2024], "project_id": ["p1", "p2"],
+                           "country_code": ["FR", "DE"]})
+    table = analysis.share_by_group(members, groups, "country_code", 2024, min_platforms=1)
+    assert table.loc["DE"].drop("platforms").eq(0).all()
+    assert table.loc["FR", "Health"] == 1.0
