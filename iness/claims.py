@@ -24,6 +24,12 @@ OFFLINE_TERMS = {("project_type", "maker and hacker spaces"), ("project_type", "
 
 # --- "taux d'échecs élevé" ---------------------------------------------------
 
+def waves_matched(matches: pd.DataFrame, first: int, later: int) -> bool:
+    """Whether records were matched between these two waves (DSI4EU's are; a
+    researcher's own survey's waves are not matched yet)."""
+    return {f"id_{first}", f"id_{later}"} <= set(matches.columns)
+
+
 def matched_projects(matches: pd.DataFrame, first: int, later: int) -> pd.DataFrame:
     """Project pairs (id_first, id_later) matched across two waves. The only place
     that reads ``wave_matches`` (today one column per wave: id_2016, id_2017)."""
@@ -93,11 +99,19 @@ def rate_by(table: pd.DataFrame, groups: pd.DataFrame, column: str,
 
 # --- "open source en forte croissance mais peu nombreuses" -------------------
 
+def terms_among(terms: pd.DataFrame, wanted) -> pd.DataFrame:
+    """The rows of ``terms`` whose (facet, tag) is one of ``wanted`` (a boolean
+    mask, so that no terms at all still gives a frame with every column)."""
+    mask = pd.Series([(f, t) in wanted for f, t in zip(terms["facet"], terms["tag"])],
+                     index=terms.index, dtype=bool)
+    return terms[mask]
+
+
 def open_source_flags(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     """One row per platform: ``is_open_source`` (open-source technologies or open
     hardware) and its start year where known."""
     terms = taxonomy.platform_terms(tags[tags["entity"] == "project"], projects)
-    hits = terms[[(f, t) in OPEN_SOURCE_TERMS for f, t in zip(terms["facet"], terms["tag"])]]
+    hits = terms_among(terms, OPEN_SOURCE_TERMS)
     flagged = set(zip(hits["wave"], hits["entity_id"]))
     table = projects[PLATFORM + ["start_date", "start_date_precision"]].copy()
     table["is_open_source"] = [(w, p) in flagged for w, p in
@@ -189,7 +203,7 @@ def online_offline(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     terms = taxonomy.platform_terms(tags[tags["entity"] == "project"], projects)
     online = set(zip(terms.loc[terms["facet"].isin(ONLINE_FACETS), "wave"],
                      terms.loc[terms["facet"].isin(ONLINE_FACETS), "entity_id"]))
-    offline_rows = terms[[(f, t) in OFFLINE_TERMS for f, t in zip(terms["facet"], terms["tag"])]]
+    offline_rows = terms_among(terms, OFFLINE_TERMS)
     offline = set(zip(offline_rows["wave"], offline_rows["entity_id"]))
     table = projects[PLATFORM].copy()
     keys = list(zip(table["wave"], table["project_id"]))

@@ -307,7 +307,7 @@ def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
         fig, ax = plt.subplots(figsize=(0.95 * values.shape[1] + 3.8,
                                         0.55 * values.shape[0] + 1.9))
         sns.heatmap(values, annot=annotations.to_numpy(), fmt="", cmap="cividis", vmin=0,
-                    vmax=max(0.05, float(np.nanmax(values.to_numpy()))), cbar=False, linewidths=0.5, linecolor="white", ax=ax,
+                    vmax=max(0.05, float(np.nanmax(values.to_numpy(), initial=0.0))), cbar=False, linewidths=0.5, linecolor="white", ax=ax,
                     annot_kws={"fontsize": 7}, yticklabels=rows)
         ax.set_title(text(title_key, lang))
         ax.set_xlabel("")

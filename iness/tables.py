@@ -12,9 +12,6 @@ from .errors import InessError
 from .frames import anti_join
 from .paths import processed_dir
 
-#: the waves of the DSI4EU survey
-WAVES = (2016, 2017)
-
 
 def _rebuild_hint(folder: Path) -> str:
     """What to run to write ``folder`` again."""
@@ -72,8 +69,8 @@ def without_suspects(name: str, frame: pd.DataFrame, organisations: pd.DataFrame
 def _check_request(name: str, wave: int | None) -> None:
     if name not in TABLE_NAMES:
         raise InessError(f"unknown table {name!r}; expected one of {', '.join(TABLE_NAMES)}")
-    if wave is not None and wave not in WAVES:
-        raise InessError(f"unknown wave {wave!r}; expected one of {WAVES} or None")
+    if wave is not None and not isinstance(wave, int):
+        raise InessError(f"wave must be a year (an integer) or None, not {wave!r}")
 
 
 def load(name: str, wave: int | None = None, include_suspect: bool = False,
@@ -81,7 +78,7 @@ def load(name: str, wave: int | None = None, include_suspect: bool = False,
     """One clean table: ``organisations``, ``projects``, ``links``, ``tags``,
     ``ledger``, ``wave_matches`` or ``codes`` (see :mod:`iness.codes`).
 
-    ``wave`` (2016 or 2017) keeps one wave; ``include_suspect=False`` drops spam
+    ``wave`` (a year the survey holds: 2016 or 2017 for DSI4EU) keeps one wave; ``include_suspect=False`` drops spam
     and test records and the links and tags that hang on them (the ledger and
     wave matches are returned whole). ``folder`` reads tables built elsewhere,
     for example from a researcher's own survey.
@@ -90,6 +87,10 @@ def load(name: str, wave: int | None = None, include_suspect: bool = False,
     folder = Path(folder or processed_dir())
     frame = _read(name, folder)
     if wave is not None and "wave" in frame:
+        held = sorted(_read("projects", folder)["wave"].unique().tolist())
+        if wave not in held:
+            raise InessError(f"no wave {wave} in {folder}: it holds "
+                             f"{', '.join(map(str, held)) or 'no wave'}")
         frame = frame[frame["wave"] == wave].reset_index(drop=True)
     if include_suspect or name in ("ledger", "wave_matches", "codes"):
         return frame

@@ -90,3 +90,13 @@ def test_organisations_named_in_other_scripts_stay_apart(tmp_path):
     organisations = tables["organisations"]
     assert len(organisations) == 3 and organisations["org_id"].is_unique
     assert set(tables["links"]["org_id"]) == set(organisations["org_id"])
+
+
+def test_load_takes_any_wave_the_survey_holds(tmp_path):
+    source = tmp_path / "s2030.csv"
+    source.write_text("platform_id,platform_name,wave\nA1,Goteo,2030\nA2,Wikirate,2030\n")
+    folder = iness.build_survey(source, tmp_path / "tables")
+    assert iness.load("projects", wave=2030, folder=folder)["project_name"].tolist() == [
+        "Goteo", "Wikirate"]
+    with pytest.raises(iness.InessError, match="no wave 2016 in .*: it holds 2030"):
+        iness.load("projects", wave=2016, folder=folder)
