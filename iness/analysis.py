@@ -166,17 +166,15 @@ def measured_platforms(survey, framework: str, method: str | None = "coded",
     """wave and project_id of the projects ``method`` measured for ``framework``;
     with ``platforms_only``, those the same method says are platforms. Coded
     projects count once per coding unit (one text read), not once per wave."""
-    measured = survey.measured(framework, method)[["wave", "entity_id"]]
+    measured = platforms_by_wave(survey, framework, method, platforms_only)
     if method == "coded":
         # a project listed in both waves with the same text was read once: count it once
         units = survey.codes.loc[(survey.codes["method"] == "coded")
                                  & (survey.codes["framework"] == framework),
                                  ["wave", "entity_id", "evidence"]].drop_duplicates()
-        measured = measured.merge(units, on=["wave", "entity_id"]).drop_duplicates(
-            "evidence")[["wave", "entity_id"]]
-    if platforms_only:
-        measured = measured.merge(_platform_keys(survey, method), on=["wave", "entity_id"])
-    return measured.rename(columns={"entity_id": "project_id"}).drop_duplicates()
+        measured = measured.merge(units.rename(columns={"entity_id": "project_id"}),
+                                  on=PLATFORM).drop_duplicates("evidence")[PLATFORM]
+    return measured.reset_index(drop=True)
 
 
 def _platform_keys(survey, method: str | None) -> pd.DataFrame:

@@ -106,13 +106,18 @@ def crosswalk_codes(tags: pd.DataFrame, projects: pd.DataFrame,
                          subcategory_id=found["subcategory_id"].fillna(""))
     grouped = (found.groupby(["entity_id", "wave", "framework", "target_id", "subcategory_id"])
                ["evidence"].agg(lambda parts: "; ".join(sorted(set(parts)))).reset_index())
-    precision = precision or {}
+    rows = grouped.assign(subcategory_id=grouped["subcategory_id"].replace({"": None}),
+                          method="crosswalk", score=None, confidence=None)[CODES_COLUMNS]
+    return with_precision(rows, precision or {})
+
+
+def with_precision(rows: pd.DataFrame, precision: dict[tuple[str, str], float]
+                   ) -> pd.DataFrame:
+    """Crosswalk rows scored with the crosswalk's measured precision per
+    (framework, target), and their confidence from it."""
     scores = [precision.get((framework, target)) for framework, target
-              in zip(grouped["framework"], grouped["target_id"])]
-    return grouped.assign(
-        subcategory_id=grouped["subcategory_id"].replace({"": None}),
-        method="crosswalk", score=scores,
-        confidence=[confidence_of(score) for score in scores])[CODES_COLUMNS]
+              in zip(rows["framework"], rows["target_id"])]
+    return rows.assign(score=scores, confidence=[confidence_of(score) for score in scores])
 
 
 def confidence_of(score: float | None) -> str:

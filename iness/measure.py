@@ -154,9 +154,9 @@ def add_codes(tables: dict, training: pd.DataFrame | None = None,
     before = crosswalk_quality(
         codes.crosswalk_codes(tags, projects, table=taxonomy.crosswalk(include_dropped=True)),
         coded_rows)
-    after = crosswalk_quality(codes.crosswalk_codes(tags, projects), coded_rows)
-    crosswalk_rows = codes.crosswalk_codes(tags, projects,
-                                           precision=precision_by_target(after))
+    crosswalk_rows = codes.crosswalk_codes(tags, projects)
+    after = crosswalk_quality(crosswalk_rows, coded_rows)
+    crosswalk_rows = codes.with_precision(crosswalk_rows, precision_by_target(after))
     table = codes.tidy_codes([coded_rows, declared_rows, predicted_rows, crosswalk_rows])
     status = codes.coding_status(tables["projects"], coding)
     extra = codes.project_columns(tables["projects"], table)
