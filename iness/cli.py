@@ -15,7 +15,8 @@ commands:
            set INESS_DATA_MIRROR to a local folder or URL to use a mirror)
   build    clean the raw files into validated tables in data/processed/dsi4eu/
            and print the cleaning ledger and the taxonomy coverage
-  report   execute every notebook and write HTML pages and figures to reports/
+  report   execute every notebook and write HTML pages, figures and tables to
+           reports/ (English) and reports/fr/ (French); --lang en for one
   run      fetch, build and report, in that order
   survey   clean a researcher's own survey file (template CSV or Excel) and
            run every notebook on it: tables in data/processed/<name>/,
@@ -40,8 +41,16 @@ def command_build(args) -> None:
 
 def command_report(args) -> None:
     from .report import write_report
-    write_report(notebooks=args.notebook or None, in_place=getattr(args, "in_place", False),
-                 force=getattr(args, "force", False))
+    for lang in editions(args):
+        write_report(notebooks=args.notebook or None, force=getattr(args, "force", False),
+                     in_place=getattr(args, "in_place", False) and lang == "en", lang=lang)
+
+
+def editions(args) -> tuple[str, ...]:
+    """The editions asked for (``--lang``), English first; all by default."""
+    from .i18n import LANGUAGES
+    asked = getattr(args, "lang", None) or LANGUAGES
+    return tuple(lang for lang in LANGUAGES if lang in asked)
 
 
 def command_survey(args) -> None:
@@ -50,7 +59,7 @@ def command_survey(args) -> None:
     from .outputs import survey_name
     from .own_survey import build_survey
     from .paths import processed_dir, reports_dir
-    from .report import write_report
+    from .report import edition_dir, write_report
     source = Path(args.path)
     name = None if args.out and args.no_report else survey_name(source, args.name)
     from .survey_file import describe_detection, detect
@@ -64,7 +73,9 @@ def command_survey(args) -> None:
     print("The talk's table of social issues, with this survey's platforms:")
     print(talk_table.iloc[:, [0, 3]].to_string(index=False))
     if not args.no_report:
-        write_report(target=reports_dir() / name, parameters={"DATA": str(tables)})
+        for lang in editions(args):
+            write_report(target=edition_dir(reports_dir() / name, lang),
+                         parameters={"DATA": str(tables)}, lang=lang)
 
 
 def command_template(args) -> None:
@@ -79,6 +90,13 @@ def command_run(args) -> None:
         step(args)
         print(f"[{step.__name__.removeprefix('command_')} done in "
               f"{time.perf_counter() - started:.1f} s]")
+
+
+def add_lang_option(sub, where: str, default: tuple[str, ...] | None = None) -> None:
+    from .i18n import LANGUAGES
+    sub.add_argument("--lang", nargs="+", choices=LANGUAGES, default=default,
+                     help=f"the report's editions ({where}; default: "
+                     f"{' '.join(default or LANGUAGES)})")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -108,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true",
                          help="redo everything, even what is up to date (by default, "
                          "a page or table whose inputs are unchanged is kept)")
+        add_lang_option(sub, "en fr: both, the French one in reports/fr/")
         sub.set_defaults(handler=handler)
     survey_parser = commands.add_parser(
         "survey", help="clean your own survey file and run the notebooks on it")
@@ -119,6 +138,8 @@ def parser() -> argparse.ArgumentParser:
     survey_parser.add_argument("--wave", type=int, help="survey year for rows without one")
     survey_parser.add_argument("--no-report", action="store_true",
                                help="only write the tables")
+    add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",
+                    default=("en",))
     survey_parser.set_defaults(handler=command_survey)
     template_parser = commands.add_parser("template", help="write a blank survey template")
     template_parser.add_argument("folder", help="where to write template.csv and template.xlsx")

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 
-from . import taxonomy
+from . import i18n, taxonomy
 from .paths import FIGURES_DIR_VARIABLE, PACKAGE_DATA
 
 STYLE = PACKAGE_DATA / "iness.mplstyle"
@@ -32,18 +32,13 @@ OUTSIDE_GREY = "#9a9a9a"
 def wave_colours(waves) -> dict:
     """One colour per wave (2016 blue, 2017 orange for DSI4EU; in order otherwise)."""
     return dict(zip(sorted(set(int(w) for w in waves)), PALETTE))
-_LANGUAGE = {"value": "en"}
-
-
 def set_language(lang: str) -> None:
-    """Default language of figure labels: "en" or "fr"."""
-    if lang not in ("en", "fr"):
-        raise ValueError(f"language must be 'en' or 'fr', not {lang!r}")
-    _LANGUAGE["value"] = lang
+    """The language of figure labels, sentences and numbers (:mod:`iness.i18n`)."""
+    i18n.set_language(lang)
 
 
 def language(lang: str | None = None) -> str:
-    return lang or _LANGUAGE["value"]
+    return i18n.language(lang)
 
 
 @lru_cache(maxsize=None)

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import i18n
+from .i18n import num, pct  # noqa: F401  (the notebooks' number formats)
 from .paths import TABLES_DIR_VARIABLE
 
 #: a fixed id for styled tables, so that their HTML is the same on every run
@@ -30,11 +32,6 @@ class Say:
 
 def say(text: str) -> Say:
     return Say(text)
-
-
-def pct(value: float, digits: int = 0) -> str:
-    """A share as a percentage string: ``pct(0.4237) == '42%'``."""
-    return f"{value * 100:.{digits}f}%"
 
 
 def show_table(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
@@ -63,12 +60,17 @@ _TABLE_NUMBERS = itertools.count(1)
 
 def styled(frame: pd.DataFrame, percent: list[str] | None = None,
            caption: str | None = None, name: str | None = None) -> StyledTable:
-    """A styled table (percent columns, caption) with a fixed HTML id. When the
-    report runs the notebook, it is also written for papers as ``name.csv`` and
+    """A styled table (percent columns, caption) with a fixed HTML id, its
+    headers in the language set (:func:`iness.i18n.column`). When the report
+    runs the notebook, it is also written for papers as ``name.csv`` and
     ``name.tex`` (LaTeX, booktabs rules); ``name`` defaults to ``table_NN``."""
+    frame, percent = translated_headers(frame, percent)
     styler = frame.style.set_uuid(STYLER_UUID)
+    if i18n.language() != i18n.SOURCE_LANGUAGE:  # the language's decimal mark and grouping
+        styler = styler.format(decimal=i18n.decimal_mark(), thousands=i18n.group_mark(),
+                               precision=3)
     if percent:
-        styler = styler.format({column: "{:.0%}" for column in percent})
+        styler = styler.format(_percent_cell, subset=percent)
     if caption:
         styler = styler.set_caption(caption)
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
@@ -78,6 +80,23 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
     if folder:
         export_table(frame, Path(folder), name or f"table_{number:02d}", percent, caption)
     return StyledTable(frame, styler)
+
+
+def _percent_cell(value) -> str:
+    return pct(value) if pd.notna(value) else ""
+
+
+def translated_headers(frame: pd.DataFrame, percent: list[str] | None = None
+                       ) -> tuple[pd.DataFrame, list[str] | None]:
+    """The frame with its column and index names in the language set, and the
+    percent columns renamed alike."""
+    names = {column: i18n.column(column) for column in frame.columns}
+    if all(name == column for column, name in names.items()) and not any(
+            i18n.column(name) != name for name in frame.index.names if name):
+        return frame, percent
+    out = frame.rename(columns=names)
+    out.index.names = [i18n.column(name) for name in frame.index.names]
+    return out, [names.get(column, column) for column in percent] if percent else percent
 
 
 def export_table(frame: pd.DataFrame, folder: Path, name: str,
@@ -90,7 +109,7 @@ def export_table(frame: pd.DataFrame, folder: Path, name: str,
     frame.to_csv(paths[0], index=keep_index, lineterminator="\n")
     shown = frame.copy()
     for column in percent or []:
-        shown[column] = [f"{value:.0%}" if pd.notna(value) else "" for value in shown[column]]
+        shown[column] = [_percent_cell(value) if pd.notna(value) else "" for value in shown[column]]
     styler = shown.style.format(escape="latex", na_rep="", precision=3).format_index(
         escape="latex", axis=1)
     if not keep_index:

@@ -292,8 +292,9 @@ def replacing(target: Path | str,
             shutil.rmtree(staging)
 
 
-#: names a survey may not take: the built-in sources, the report's own folder
-RESERVED_NAMES = (*BUILTIN_SOURCES, "figures")
+#: names a survey may not take: the built-in sources, the report's own folders
+#: (figures, tables, the French edition)
+RESERVED_NAMES = (*BUILTIN_SOURCES, "figures", "tables", "fr")
 #: device names that Windows refuses as file names
 _WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)),
                     *(f"lpt{i}" for i in range(10))}

@@ -14,7 +14,7 @@ from jupyter_client.kernelspec import NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from . import cache, outputs
+from . import cache, i18n, outputs
 from .errors import InessError, NotebookError
 from .paths import FIGURES_DIR_VARIABLE, TABLES_DIR_VARIABLE, notebooks_dir, reports_dir
 from .progress import progress
@@ -78,6 +78,7 @@ def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
     Any failure (a cell's error, a dead or silent kernel) is a one-line
     :class:`NotebookError` naming the notebook, the cell and the error."""
     notebook = nbformat.read(path, as_version=4)
+    i18n.translate_notebook(notebook, (parameters or {}).get("LANG", i18n.SOURCE_LANGUAGE))
     if parameters:
         notebook = inject_parameters(notebook, parameters)
     previous = os.environ.get(FIGURES_DIR_VARIABLE)
@@ -152,28 +153,67 @@ def inject_parameters(notebook, parameters: dict):
     raise InessError("the notebook has no cell tagged 'parameters'")
 
 
-#: the licence and attribution every page carries
-FOOTER = ('<footer style="margin-top:3rem;padding-top:.6rem;border-top:1px solid #ddd;'
-          'font-size:.85rem;color:#555">Data: DSI4EU mapping of digital social innovation '
-          '(digitalsocial.eu; Nesta, Waag Society, SUPSI), licensed CC BY-NC-SA 4.0; tables, '
-          'figures and pages derived from it are shared under the same licence. Code: iness, '
-          'BSD 3-Clause licence; cite it with its CITATION.cff. '
-          '<a href="references.html">References</a> · '
-          '<a href="data-dictionary.html">data dictionary</a>.</footer>')
+#: the context of the report's own words in the catalogues (``report.po``)
+REPORT_CONTEXT = "report"
+#: the folder of each edition, inside the report's folder ("" = the folder itself)
+EDITION_FOLDERS = {"en": "", "fr": "fr"}
 
 
-def with_footer(page: str) -> str:
+def words(message: str, lang: str) -> str:
+    """One of the report's own texts in ``lang`` (catalogue ``report.po``)."""
+    return i18n.translate(message, REPORT_CONTEXT, lang)
+
+
+def edition_dir(base: Path, lang: str) -> Path:
+    """Where the ``lang`` edition of a report goes: ``base`` for English,
+    ``base/fr`` for French."""
+    return base / EDITION_FOLDERS[i18n.check_language(lang)] if EDITION_FOLDERS[lang] else base
+
+
+def other_editions(lang: str) -> list[tuple[str, str]]:
+    """(relative link to its index, name) of each other edition of a report."""
+    here = EDITION_FOLDERS[lang]
+    links = []
+    for other, folder in EDITION_FOLDERS.items():
+        if other == lang:
+            continue
+        up = "../" if here else ""
+        links.append((f"{up}{folder + '/' if folder else ''}index.html",
+                      words("English edition" if other == "en" else "French edition", lang)))
+    return links
+
+
+def footer(lang: str = "en") -> str:
+    """The licence and attribution every page carries."""
+    text = words("Data: DSI4EU mapping of digital social innovation (digitalsocial.eu; Nesta, "
+                 "Waag Society, SUPSI), licensed CC BY-NC-SA 4.0; tables, figures and pages "
+                 "derived from it are shared under the same licence. Code: iness, BSD 3-Clause "
+                 "licence; cite it with its CITATION.cff.", lang)
+    links = " · ".join(
+        [f'<a href="references.html">{words("References", lang)}</a>',
+         f'<a href="data-dictionary.html">{words("data dictionary", lang)}</a>']
+        + [f'<a href="{href}">{html.escape(name)}</a>' for href, name in other_editions(lang)])
+    return ('<footer style="margin-top:3rem;padding-top:.6rem;border-top:1px solid #ddd;'
+            f'font-size:.85rem;color:#555">{html.escape(text)} {links}.</footer>')
+
+
+#: the English footer (kept for the pages' tests)
+FOOTER = footer("en")
+
+
+def with_footer(page: str, lang: str = "en") -> str:
     """The page with the licence and attribution footer before ``</body>``."""
     head, _, tail = page.rpartition("</body>")
-    return head + FOOTER + "\n</body>" + tail
+    return head + footer(lang) + "\n</body>" + tail
 
 
-def to_html(notebook) -> str:
+def to_html(notebook, lang: str = "en") -> str:
     """A self-contained HTML page (images embedded, no external scripts)."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="lab")
     body, _ = exporter.from_notebook_node(notebook)
-    return with_footer(offline(body))
+    body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
+    return with_footer(offline(body), lang)
 
 
 def title_of(notebook, fallback: str) -> str:
@@ -185,7 +225,8 @@ def title_of(notebook, fallback: str) -> str:
     return fallback
 
 
-def index_page(entries: list[dict]) -> str:
+def index_page(entries: list[dict], lang: str = "en") -> str:
+    """The report's index: each notebook's page, figures and tables."""
     items = []
     for entry in entries:
         figures = "".join(
@@ -198,20 +239,24 @@ def index_page(entries: list[dict]) -> str:
         items.append(f'<li><a href="{entry["stem"]}.html">{html.escape(entry["title"])}</a>'
                      f' <small>({entry["stem"]}.ipynb)</small>'
                      f'<div class="figures">{figures}</div>'
-                     + (f'<small>Tables (CSV): {tables}</small>' if tables else "") + '</li>')
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<title>iness report</title>{FAVICON}"
+                     + (f'<small>{words("Tables (CSV):", lang)} {tables}</small>'
+                        if tables else "") + '</li>')
+    editions = " ".join(f'<a href="{href}">{html.escape(name)}</a>'
+                        for href, name in other_editions(lang))
+    intro = words(
+        "Each page is a notebook executed from the clean tables. Figures are in "
+        "<code>figures/</code> as PNG, SVG and PDF; the result tables in <code>tables/</code> "
+        "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities are "
+        'measured by reading each project with the <a href="codebook.html">codebook</a>. Works '
+        'cited are on the <a href="references.html">references</a> page; the tables\' columns '
+        'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
+    return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
+            f"<title>{words('iness report', lang)}</title>{FAVICON}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
-            "<h1>iness: the talk's figures on the DSI4EU survey</h1>\n"
-            "<p>Each page is a notebook executed from the clean tables. Figures are in "
-            "<code>figures/</code> as PNG, SVG and PDF; the result tables in "
-            "<code>tables/</code> as CSV and LaTeX (booktabs), for papers. The talk's categories and key "
-            "activities are measured by reading each project with the "
-            '<a href="codebook.html">codebook</a> '
-            '(<a href="codebook-fr.html">en français</a>). Works cited are on the '
-            '<a href="references.html">references</a> page; the tables\' columns are '
-            'described in the <a href="data-dictionary.html">data dictionary</a>.</p>\n'
-            f"<ol>\n{chr(10).join(items)}\n</ol>\n" + FOOTER + "\n</body></html>\n")
+            f"<p><small>{editions}</small></p>\n"
+            f"<h1>{words('iness: the talk’s figures on the DSI4EU survey', lang)}</h1>\n"
+            f"<p>{intro}</p>\n"
+            f"<ol>\n{chr(10).join(items)}\n</ol>\n" + footer(lang) + "\n</body></html>\n")
 
 
 def markdown_page(markdown: str, title: str, language: str = "en") -> str:
@@ -223,7 +268,8 @@ def markdown_page(markdown: str, title: str, language: str = "en") -> str:
         f"<title>iness: {html.escape(title)}</title>{FAVICON}<style>{PAGE_STYLE}"
         "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;"
         "padding:.2rem .4rem;vertical-align:top}</style></head>"
-        f"<body>\n<p><a href=\"index.html\">iness report</a></p>\n{body}</body></html>\n")
+        f"<body>\n<p><a href=\"index.html\">{words('iness report', language)}</a></p>\n"
+        f"{body}</body></html>\n", language)
 
 
 def codebook_page(language: str = "en") -> str:
@@ -233,25 +279,33 @@ def codebook_page(language: str = "en") -> str:
     return markdown_page(codebook.render_markdown(language), title, language)
 
 
-def references_page() -> str:
+def references_page(language: str = "en") -> str:
     """Every reference the notebooks cite (:mod:`iness.references`)."""
     from . import references
-    return markdown_page("# References\n\n" + references.bibliography(), "References")
+    title = words("References", language)
+    return markdown_page(f"# {title}\n\n" + references.bibliography(), title, language)
 
 
-def dictionary_page() -> str:
+def dictionary_page(language: str = "en") -> str:
     """The processed tables' columns, types and meanings (:mod:`iness.schemas`)."""
     from .schemas import dictionary_markdown
-    return markdown_page("# Data dictionary\n\nThe tables `iness build` and `iness survey` "
-                         "write (Parquet and CSV), as `iness.load(name)` returns them.\n\n"
-                         + dictionary_markdown("en"), "Data dictionary")
+    title = words("Data dictionary", language)
+    intro = words("The tables `iness build` and `iness survey` write (Parquet and CSV), as "
+                  "`iness.load(name)` returns them.", language)
+    return markdown_page(f"# {title}\n\n{intro}\n\n" + dictionary_markdown(language),
+                         title, language)
 
 
-#: the pages every full report holds beside the notebooks' pages
-EXTRA_PAGES = {"codebook.html": lambda: codebook_page("en"),
-               "codebook-fr.html": lambda: codebook_page("fr"),
-               "references.html": references_page,
-               "data-dictionary.html": dictionary_page}
+def extra_pages(lang: str = "en") -> dict[str, Callable[[], str]]:
+    """The pages every full report holds beside the notebooks' pages, in the
+    edition's language (the French codebook is the French edition's)."""
+    return {"codebook.html": lambda: codebook_page(lang),
+            "references.html": lambda: references_page(lang),
+            "data-dictionary.html": lambda: dictionary_page(lang)}
+
+
+#: the English edition's extra pages (names)
+EXTRA_PAGES = extra_pages("en")
 
 
 def _execute_one(job: tuple) -> tuple:
@@ -327,7 +381,7 @@ def _index_entry(stem: str, title: str, figures_dir: Path) -> dict:
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                  in_place: bool = False, parameters: dict | None = None,
                  notebooks_folder: Path | None = None, workers: int | None = None,
-                 force: bool = True) -> Path:
+                 force: bool = True, lang: str = "en") -> Path:
     """Execute the notebooks and write ``reports/``: one HTML page per notebook,
     ``index.html`` and ``figures/<notebook>/*.png|svg``. With ``in_place``, the
     executed notebooks are also saved back (the outputs that nbval compares).
@@ -337,8 +391,18 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
     listed in one :class:`NotebookError` and the previous report stays whole.
     With ``notebooks``, only their pages and figures are replaced. Without
     ``force``, a notebook whose cells, tables, iness and parameters are those of
-    its current page is not run again (see :mod:`iness.cache`)."""
-    target = outputs.check_target(target or reports_dir())
+    its current page is not run again (see :mod:`iness.cache`).
+
+    ``lang`` chooses the edition: the notebooks' prose, computed sentences,
+    tables and figures in that language (:mod:`iness.i18n`); by default the
+    French one goes to ``<reports>/fr/``."""
+    i18n.check_language(lang)
+    if lang != i18n.SOURCE_LANGUAGE:
+        if in_place:
+            raise InessError("--in-place saves the English notebooks' outputs; the "
+                             f"{lang} edition is written to its own folder only")
+        parameters = {**(parameters or {}), "LANG": lang}
+    target = outputs.check_target(target or edition_dir(reports_dir(), lang))
     every = notebook_paths(notebooks_folder)
     paths = notebook_paths(notebooks_folder, notebooks)
     inputs = page_inputs(every, parameters)
@@ -348,7 +412,8 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
             print(f"Report in {target} is up to date: nothing to run (--force reruns it)")
             return target
     partial = notebooks is not None or len(paths) < len(every)
-    extra = ("index.html", cache.INPUTS_FILE, *EXTRA_PAGES)
+    pages = extra_pages(lang)
+    extra = ("index.html", cache.INPUTS_FILE, *pages)
     replaces = _of_notebooks({path.stem for path in paths}, extra) if partial else None
     ran = {path.stem for path in paths}
     with outputs.replacing(target, replaces) as staging:
@@ -360,7 +425,7 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                 failures.append(failure)
                 print(f"  {path.name:<40} FAILED: {failure}")
                 continue
-            (staging / f"{path.stem}.html").write_text(to_html(notebook), encoding="utf-8")
+            (staging / f"{path.stem}.html").write_text(to_html(notebook, lang), encoding="utf-8")
             if in_place:
                 nbformat.write(notebook, path)
             executed[path.stem] = title_of(notebook, path.stem)
@@ -379,8 +444,8 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                                                     path.stem), target / "figures" / path.stem)
                    for path in every
                    if path.stem in executed or (target / f"{path.stem}.html").is_file()]
-        (staging / "index.html").write_text(index_page(entries), encoding="utf-8")
-        for name, page in EXTRA_PAGES.items():
+        (staging / "index.html").write_text(index_page(entries, lang), encoding="utf-8")
+        for name, page in pages.items():
             (staging / name).write_text(page(), encoding="utf-8")
     print(f"Report written to {target / 'index.html'}")
     return target

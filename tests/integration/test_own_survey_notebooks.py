@@ -11,7 +11,7 @@ def test_notebooks_run_on_the_example_survey(tmp_path):
     target = report.write_report(target=tmp_path / "reports",
                                  parameters={"DATA": str(tables), "LANG": "fr"})
     pages = sorted(path.name for path in target.glob("*.html"))
-    assert {"index.html", "codebook.html", "codebook-fr.html", "references.html",
+    assert {"index.html", "codebook.html", "references.html",
             "data-dictionary.html"} <= set(pages)
     assert len(pages) == len(report.notebook_paths()) + 1 + len(report.EXTRA_PAGES)
     page = (target / "02_social_issues.html").read_text()

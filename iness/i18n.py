@@ -1,0 +1,289 @@
+"""Editions of the report in several languages, from one source per notebook.
+
+Two kinds of text are translated, each the way a translator expects it:
+
+- a notebook's Markdown cells, whole, keyed by the cell's id (``msgctxt``
+  ``cell:<id>``): prose keeps its flow, links and tables;
+- the sentences and words that code computes, marked in the code with ``_()``
+  (gettext's convention) and written with named placeholders:
+  ``_("{n} platforms").format(n=num(n))``; the words the package itself
+  writes (figure labels, verdicts) are keys of ``labels.csv``.
+
+The translations are gettext catalogues (PO files, one per notebook, in
+``iness/data/i18n/<lang>/``), read with Babel, editable with any PO editor.
+``python -m iness.i18n update NOTEBOOK...`` creates or refreshes a notebook's
+catalogue: translations already made are kept, those whose English changed
+become *fuzzy*, and a fuzzy or empty translation is never used. Numbers follow
+the language through Babel (CLDR): ``63 %`` and ``1 234`` in French.
+
+English is the source: in English every ``_()`` returns its message as written.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InessError
+from .paths import PACKAGE_DATA
+
+LANGUAGES = ("en", "fr")
+SOURCE_LANGUAGE = "en"
+#: Babel locale of each language (number formats)
+LOCALES = {"en": "en_GB", "fr": "fr_FR"}
+CATALOGUE_DIR = PACKAGE_DATA / "i18n"
+#: set to 1, a missing translation is an error instead of English (tests)
+STRICT_VARIABLE = "INESS_I18N_STRICT"
+#: the context of a Markdown cell's translation, and of a table header's
+CELL_CONTEXT = "cell:{}"
+COLUMN_CONTEXT = "column"
+
+_STATE = {"language": SOURCE_LANGUAGE}
+#: messages asked for in a language that has no translation for them (English shown)
+MISSING: set[tuple[str, str | None, str]] = set()
+
+
+class MissingTranslation(InessError):
+    """A message has no translation in the language asked for (strict mode)."""
+
+
+def check_language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
+
+
+def set_language(lang: str) -> None:
+    """The language of everything computed from now on: sentences, numbers, labels."""
+    _STATE["language"] = check_language(lang)
+
+
+def language(lang: str | None = None) -> str:
+    """``lang`` if given, else the language set last."""
+    return check_language(lang) if lang else _STATE["language"]
+
+
+def catalogue_path(name: str, lang: str) -> Path:
+    return CATALOGUE_DIR / lang / f"{name}.po"
+
+
+def _read_po(path: Path):
+    from babel.messages.pofile import read_po
+    with path.open("rb") as handle:
+        return read_po(handle, locale=lang_locale(path.parent.name))
+
+
+def lang_locale(lang: str) -> str:
+    return LOCALES.get(lang, lang)
+
+
+@lru_cache(maxsize=None)
+def catalogue(lang: str) -> dict[tuple[str | None, str], str]:
+    """Every usable translation of a language: (context, English) -> text.
+    The same message translated two ways in two catalogues is an error."""
+    found: dict[tuple[str | None, str], tuple[str, Path]] = {}
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.po")):
+        for message in _read_po(path):
+            if not message.id or not message.string or message.fuzzy:
+                continue
+            key = (message.context, message.id)
+            if key in found and found[key][0] != message.string:
+                raise InessError(f"{path}: {message.id[:60]!r} is translated differently in "
+                                 f"{found[key][1].name}; give it one translation")
+            found[key] = (message.string, path)
+    return {key: text for key, (text, _) in found.items()}
+
+
+def _strict() -> bool:
+    return os.environ.get(STRICT_VARIABLE) == "1"
+
+
+def translate(message: str, context: str | None = None, lang: str | None = None) -> str:
+    """The message in the language set (English as written); a message with no
+    translation stays English and is noted in :data:`MISSING` (or, in strict
+    mode, raises :class:`MissingTranslation`)."""
+    lang = language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return message
+    found = catalogue(lang).get((context, message))
+    if found is None:
+        if _strict():
+            raise MissingTranslation(
+                f"no {lang} translation of {message[:80]!r}"
+                + (f" (context {context})" if context else "")
+                + f": add it to a catalogue in {CATALOGUE_DIR / lang} "
+                "(python -m iness.i18n update NOTEBOOK)")
+        MISSING.add((lang, context, message))
+        return message
+    return found
+
+
+def _(message: str) -> str:
+    """gettext's marker: the message in the language set."""
+    return translate(message)
+
+
+def column(name):
+    """A table header in the language set: its translation when a catalogue has
+    one (context ``column``), else as it is (headers that are data, such as
+    category labels, come translated already)."""
+    if language() == SOURCE_LANGUAGE or not isinstance(name, str):
+        return name
+    return catalogue(language()).get((COLUMN_CONTEXT, name), name)
+
+
+# ---------------------------------------------------------------- numbers
+
+def pct(value: float, digits: int = 0, lang: str | None = None) -> str:
+    """A share as a percentage: ``42%`` in English, ``42 %`` in French."""
+    lang = language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return f"{value * 100:.{digits}f}%"
+    from babel.numbers import format_decimal
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value * 100, format=pattern, locale=lang_locale(lang)) + "\u00a0%"
+
+
+def num(value, digits: int = 0, lang: str | None = None) -> str:
+    """A number with the language's grouping and decimal mark: ``1,234.5`` in
+    English, ``1 234,5`` in French."""
+    lang = language(lang)
+    if lang == SOURCE_LANGUAGE:
+        return f"{value:,.{digits}f}"
+    from babel.numbers import format_decimal
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=lang_locale(lang))
+
+
+def decimal_mark(lang: str | None = None) -> str:
+    from babel.numbers import get_decimal_symbol
+    return get_decimal_symbol(lang_locale(language(lang)))
+
+
+def group_mark(lang: str | None = None) -> str:
+    from babel.numbers import get_group_symbol
+    return get_group_symbol(lang_locale(language(lang)))
+
+
+# ---------------------------------------------------------------- notebooks
+
+def translate_notebook(notebook, lang: str):
+    """The notebook with its Markdown cells in ``lang`` (in place; returned).
+    A cell whose English has no usable translation stays English and is
+    noted in :data:`MISSING` (or raises, in strict mode)."""
+    if check_language(lang) == SOURCE_LANGUAGE:
+        return notebook
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            cell.source = translate(cell.source, CELL_CONTEXT.format(cell.get("id")), lang)
+    return notebook
+
+
+def _code_without_magics(source: str) -> str:
+    """IPython lines (``%magic``, ``!shell``) blanked, so that ast can parse a cell."""
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                     for line in source.splitlines())
+
+
+def marked_messages(source: str) -> list[str]:
+    """The literal messages of every ``_("...")`` call in Python code."""
+    found = []
+    for node in ast.walk(ast.parse(_code_without_magics(source))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "_" and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)):
+            found.append(node.args[0].value)
+    return found
+
+
+def notebook_messages(path: Path) -> list[tuple[str | None, str]]:
+    """(context, English) of everything to translate in a notebook: its Markdown
+    cells, then the messages its code marks, in order, each once."""
+    import nbformat
+    notebook = nbformat.read(path, as_version=4)
+    messages: list[tuple[str | None, str]] = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and cell.source.strip():
+            messages.append((CELL_CONTEXT.format(cell.get("id")), cell.source))
+        elif cell.cell_type == "code":
+            try:
+                messages += [(None, text) for text in marked_messages(cell.source)]
+            except SyntaxError as error:
+                raise InessError(f"{path.name}, cell {cell.get('id')}: cannot read its "
+                                 f"code for messages to translate: {error}") from None
+    return list(dict.fromkeys(messages))
+
+
+def update_catalogue(path: Path, lang: str = "fr") -> tuple[Path, dict]:
+    """Create or refresh the catalogue of one notebook: every message it holds,
+    translations kept, changed ones fuzzy, messages no longer used kept as
+    obsolete ``#~`` entries, table headers (context ``column``, added by hand)
+    kept. Returns the path and the counts."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    path = Path(path)
+    target = catalogue_path(path.stem, lang)
+    template = Catalog(locale=lang_locale(lang), project="iness")
+    for context, message in notebook_messages(path):
+        template.add(message, context=context)
+    if target.is_file():
+        current = _read_po(target)
+        # table headers are added by hand (no code marks them): never obsolete
+        headers = [m for m in current if m.context == COLUMN_CONTEXT and m.id]
+        current.update(template, update_header_comment=False)
+        for message in headers:
+            current.obsolete.pop(current._key_for(message.id, message.context), None)
+            current.add(message.id, message.string, context=message.context,
+                        flags=message.flags)
+    else:
+        current = Catalog(locale=lang_locale(lang), project="iness")
+        for message in template:
+            if message.id:
+                current.add(message.id, context=message.context)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("wb") as handle:
+        write_po(handle, current, width=0, omit_header=True, ignore_obsolete=False)
+    catalogue.cache_clear()
+    return target, completeness(path, lang)
+
+
+def completeness(path: Path, lang: str = "fr") -> dict:
+    """How many of a notebook's messages have a usable translation."""
+    usable = catalogue(lang)
+    messages = notebook_messages(Path(path))
+    missing = [message for message in messages if message not in usable]
+    return {"messages": len(messages), "translated": len(messages) - len(missing),
+            "missing": missing}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m iness.i18n update NOTEBOOK... [--lang fr]`` and
+    ``python -m iness.i18n check NOTEBOOK... [--lang fr]``."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="python -m iness.i18n")
+    parser.add_argument("action", choices=("update", "check"))
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--lang", default="fr", choices=LANGUAGES[1:])
+    args = parser.parse_args(argv)
+    status = 0
+    for path in args.notebooks:
+        if args.action == "update":
+            target, counts = update_catalogue(path, args.lang)
+            print(f"{target}: ", end="")
+        else:
+            counts = completeness(path, args.lang)
+            print(f"{path.name}: ", end="")
+        print(f"{counts['translated']} of {counts['messages']} messages translated")
+        for context, message in counts["missing"]:
+            first = re.sub(r"\s+", " ", message)[:70]
+            print(f"  missing [{context or 'code'}] {first}")
+        status |= bool(counts["missing"]) and args.action == "check"
+    return int(status)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
