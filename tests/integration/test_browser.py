@@ -55,23 +55,47 @@ def broken_images(page):
         .map(img => img.src.slice(0, 80))""")
 
 
-def test_index_links_every_notebook_and_shows_figures(browser, site):
-    page, errors = open_page(browser, site + "/index.html")
+#: each edition's folder in the report, and its language
+EDITIONS = {"": "en", "fr/": "fr"}
+
+
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_index_links_every_notebook_and_shows_figures(browser, site, edition):
+    page, errors = open_page(browser, f"{site}/{edition}index.html")
+    assert page.get_attribute("html", "lang") == EDITIONS[edition]
     links = page.eval_on_selector_all("a", "nodes => nodes.map(n => n.getAttribute('href'))")
     for path in report.notebook_paths():
         assert f"{path.stem}.html" in links, path.name
+    for name in report.extra_pages(EDITIONS[edition]):
+        assert name in links, name
+    assert any(link.endswith(".csv") for link in links)
     assert page.locator("img").count() >= 10
     assert broken_images(page) == []
     ARTEFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTEFACTS / "report-index.png"), full_page=True)
-    assert (ARTEFACTS / "report-index.png").stat().st_size > 10_000
+    shot = ARTEFACTS / f"report-index-{EDITIONS[edition]}.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
     assert errors == []
     page.close()
 
 
-@pytest.mark.parametrize("stem", [path.stem for path in report.notebook_paths()])
-def test_every_page_loads_with_its_figures(browser, site, stem):
-    page, errors = open_page(browser, f"{site}/{stem}.html")
+@pytest.mark.parametrize("edition", list(EDITIONS))
+def test_each_index_links_the_other_edition(browser, site, edition):
+    page, errors = open_page(browser, f"{site}/{edition}index.html")
+    other = [href for href, _ in report.other_editions(EDITIONS[edition])]
+    page.click(f'a[href="{other[0]}"] >> nth=0')
+    page.wait_for_load_state("load")
+    other_lang = next(lang for lang in EDITIONS.values() if lang != EDITIONS[edition])
+    assert page.get_attribute("html", "lang") == other_lang
+    assert errors == []
+    page.close()
+
+
+@pytest.mark.parametrize("edition,stem", [(edition, path.stem) for edition in EDITIONS
+                                          for path in report.notebook_paths()])
+def test_every_page_loads_with_its_figures(browser, site, edition, stem):
+    page, errors = open_page(browser, f"{site}/{edition}{stem}.html")
+    assert page.get_attribute("html", "lang") == EDITIONS[edition]
     assert page.locator("h1").count() >= 1
     assert broken_images(page) == []
     assert page.locator("img").count() >= 1
@@ -79,9 +103,19 @@ def test_every_page_loads_with_its_figures(browser, site, stem):
     page.close()
 
 
-@pytest.mark.parametrize("name", list(report.EXTRA_PAGES))
-def test_codebook_references_and_dictionary_pages_load(browser, site, name):
-    page, errors = open_page(browser, f"{site}/{name}")
+def test_the_french_pages_read_in_french(browser, site):
+    page, _ = open_page(browser, f"{site}/fr/02_social_issues.html")
+    text = page.inner_text("body")
+    assert "plateformes" in text and " %" in text
+    assert "CC BY-NC-SA 4.0" in text and "Données" in text
+    page.close()
+
+
+@pytest.mark.parametrize("edition,name", [(edition, name) for edition in EDITIONS
+                                          for name in report.extra_pages(EDITIONS[edition])])
+def test_codebook_references_and_dictionary_pages_load(browser, site, edition, name):
+    page, errors = open_page(browser, f"{site}/{edition}{name}")
+    assert page.get_attribute("html", "lang") == EDITIONS[edition]
     assert page.locator("h1").count() >= 1
     assert "CC BY-NC-SA 4.0" in page.content()
     assert errors == [], errors
