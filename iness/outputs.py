@@ -60,25 +60,19 @@ def _files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _legacy_output(relative: str) -> bool:
-    """A file an older iness wrote into a default location: tables and pages at
-    the top, figures in ``figures/<notebook>/``."""
-    parts = relative.split("/")
-    if len(parts) == 1:
-        return Path(relative).suffix in (".parquet", ".csv", ".html")
-    return parts[0] == "figures" and len(parts) == 3
-
-
 def written_files(folder: Path, default: bool | None = None) -> set[str] | None:
     """The files iness wrote in ``folder`` (relative paths), from its marker;
-    ``None`` when iness did not make the folder. ``default`` says the folder is
-    in a default location (guessed from its place unless given)."""
+    ``None`` when iness did not make the folder. A folder in a default location
+    without a marker (made by an older iness) is iness's place but none of its
+    files is taken as iness's: they are kept, and one an output would replace
+    stops the run (``default`` says the folder is in a default location,
+    guessed from its place unless given)."""
     marker = folder / MARKER
     if marker.is_file():
         lines = marker.read_text(encoding="utf-8").splitlines()
         return {line for line in lines if line and not line.startswith("#")} | {MARKER}
     if default if default is not None else is_default_location(folder):
-        return {relative for relative in _files(folder) if _legacy_output(relative)}
+        return set()
     return None
 
 

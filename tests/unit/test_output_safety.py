@@ -155,7 +155,10 @@ def test_a_user_file_named_like_an_output_is_never_replaced(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".tables.lock", "tables"]
 
 
-def test_default_folders_of_older_versions_are_taken_over(tmp_path, monkeypatch):
+def test_default_folders_of_older_versions_keep_their_files(tmp_path, monkeypatch):
+    """A default folder an older iness made (no marker) is written into, but a
+    file in it is never taken as iness's: kept, and refused when an output
+    would replace it."""
     monkeypatch.setenv("INESS_HOME", str(tmp_path))
     legacy = tmp_path / "data" / "processed" / "dsi4eu"  # no marker: older iness
     legacy.mkdir(parents=True)
@@ -163,7 +166,14 @@ def test_default_folders_of_older_versions_are_taken_over(tmp_path, monkeypatch)
     (legacy / "README.txt").write_text("mine")
     build.write_tables({"a": pd.DataFrame({"x": [1]})}, legacy)
     assert sorted(p.name for p in legacy.iterdir()) == [
-        ".iness-output", "README.txt", "a.csv", "a.parquet"]
+        ".iness-output", "README.txt", "a.csv", "a.parquet", "old.parquet"]
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "index.html").write_text("my own index")
+    with pytest.raises(OutputError, match="index.html was not written by iness"):
+        with outputs.replacing(reports) as staging:
+            (staging / "index.html").write_text("iness index")
+    assert (reports / "index.html").read_text() == "my own index"
 
 
 def test_partial_report_keeps_the_other_pages_and_subfolders(tmp_path):
