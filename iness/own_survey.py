@@ -50,11 +50,16 @@ def write_template(folder: Path | str) -> list[Path]:
     each column (sheet ``columns``), lists the values of the declared codes
     (``lists``, drop-down lists on the platforms sheet) and gives the codebook
     in English and French (``codebook``)."""
+    from .errors import OutputError
     folder = Path(folder)
+    csv_path, excel_path = folder / "template.csv", folder / "template.xlsx"
+    taken = [path for path in (csv_path, excel_path) if path.exists()]
+    if taken:
+        raise OutputError(f"{taken[0]} already exists: iness does not overwrite it (it may "
+                          "hold your survey); give another folder or move it away")
     folder.mkdir(parents=True, exist_ok=True)
     columns = template_columns()
     blank = pd.DataFrame([columns["example"].tolist()], columns=columns["column"].tolist())
-    csv_path, excel_path = folder / "template.csv", folder / "template.xlsx"
     blank.to_csv(csv_path, index=False, lineterminator="\n")
     with pd.ExcelWriter(excel_path, engine="openpyxl") as writer:
         blank.to_excel(writer, sheet_name="platforms", index=False)

@@ -5,7 +5,7 @@ import pytest
 
 import iness
 from iness import own_survey
-from iness.errors import SurveyError
+from iness.errors import OutputError, SurveyError
 
 
 def test_example_survey_gives_valid_tables():
@@ -73,6 +73,14 @@ def test_excel_template_round_trip(tmp_path):
     assert tables["projects"]["project_name"].tolist() == ["Wheelmap.org"]
     excel = write(tmp_path, [GOOD, {**GOOD, "platform_id": "A2"}], name="survey.xlsx")
     assert len(iness.read_survey(excel)["projects"]) == 2
+
+
+def test_the_template_never_overwrites_a_file(tmp_path):
+    (tmp_path / "template.xlsx").write_bytes(b"my filled-in survey")
+    with pytest.raises(OutputError, match="template.xlsx already exists"):
+        own_survey.write_template(tmp_path)
+    assert (tmp_path / "template.xlsx").read_bytes() == b"my filled-in survey"
+    assert not (tmp_path / "template.csv").exists()
 
 
 def test_build_survey_writes_tables_the_notebooks_read(tmp_path):
