@@ -17,7 +17,7 @@ import shutil
 import stat
 import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -274,16 +274,26 @@ def replacing(target: Path | str,
     content supersedes (default: all that iness wrote); the others are kept."""
     target = check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
-    try:
-        staging.chmod(0o755)
-        (staging / MARKER).write_text(f"{HEADER}{_STAGING_PID}{os.getpid()}\n",
-                                      encoding="utf-8")
-        yield staging
-        _commit(staging, target, replaces)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
+    with ExitStack() as held:
+        # a folder inside another output folder (reports/fr in reports/) is
+        # staged inside it: that one must not be swapped meanwhile
+        for outer in enclosing_outputs(target):
+            held.enter_context(locked(outer))
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+        try:
+            staging.chmod(0o755)
+            (staging / MARKER).write_text(f"{HEADER}{_STAGING_PID}{os.getpid()}\n",
+                                          encoding="utf-8")
+            yield staging
+            _commit(staging, target, replaces)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging)
+
+
+def enclosing_outputs(target: Path) -> list[Path]:
+    """The output folders (with iness's marker) that hold ``target``, outermost first."""
+    return [folder for folder in reversed(Path(target).parents) if (folder / MARKER).is_file()]
 
 
 #: names a survey may not take: the built-in sources, the report's own folders

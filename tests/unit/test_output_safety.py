@@ -410,3 +410,22 @@ def test_damaged_dsi4eu_tables_say_run_iness_build(tmp_path, monkeypatch):
     (folder / "tags.parquet").write_bytes(b"")
     with pytest.raises(InessError, match=r"tags\.parquet is damaged .*run `iness build`"):
         load("tags")
+
+
+def test_a_folder_inside_an_output_folder_waits_for_its_swap(tmp_path):
+    """reports/fr is staged inside reports/: writing it holds reports/'s lock,
+    so that reports/ is not swapped away under it."""
+    outer = tmp_path / "reports"
+    with outputs.replacing(outer) as staging:
+        (staging / "index.html").write_text("en")
+    inner = outer / "fr"
+    assert outputs.enclosing_outputs(inner) == [outer]
+    with outputs.replacing(inner) as staging:
+        from filelock import FileLock, Timeout
+        with pytest.raises(Timeout):
+            FileLock(outputs.lock_path(outer)).acquire(timeout=0)
+        (staging / "index.html").write_text("fr")
+    with outputs.replacing(outer) as staging:
+        (staging / "index.html").write_text("en 2")
+    assert (inner / "index.html").read_text() == "fr"
+    assert (outer / "index.html").read_text() == "en 2"
