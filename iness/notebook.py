@@ -64,11 +64,13 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
     headers in the language set (:func:`iness.i18n.column`). When the report
     runs the notebook, it is also written for papers as ``name.csv`` and
     ``name.tex`` (LaTeX, booktabs rules); ``name`` defaults to ``table_NN``."""
+    years = [i18n.column(column) for column in frame.columns if is_year(frame[column])]
     frame, percent = translated_headers(frame, percent)
     styler = frame.style.set_uuid(STYLER_UUID)
     if i18n.language() != i18n.SOURCE_LANGUAGE:  # the language's decimal mark and grouping
+        numbers = [column for column in frame.columns if column not in years]
         styler = styler.format(decimal=i18n.decimal_mark(), thousands=i18n.group_mark(),
-                               precision=3)
+                               precision=3, subset=numbers)
     if percent:
         styler = styler.format(_percent_cell, subset=percent)
     if caption:
@@ -80,6 +82,13 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
     if folder:
         export_table(frame, Path(folder), name or f"table_{number:02d}", percent, caption)
     return StyledTable(frame, styler)
+
+
+def is_year(column: pd.Series) -> bool:
+    """A column of years (a wave), written without a thousands mark: 2016, not 2 016."""
+    return (pd.api.types.is_integer_dtype(column) and len(column) > 0
+            and column.between(1000, 2999).all()
+            and str(column.name).split("_")[0] in ("wave", "year"))
 
 
 def _percent_cell(value) -> str:
