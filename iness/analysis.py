@@ -156,9 +156,12 @@ def with_intervals(table: pd.DataFrame, count: str, total: str) -> pd.DataFrame:
 
 # --- measured codes (notebooks 02 and 03) ----------------------------------
 
-#: how a sentence names each method
-METHOD_WORDS = {"coded": "the coding", "declared": "the survey's own declaration",
-                "classifier": "the text classifier", "crosswalk": "the tag crosswalk"}
+def method_words(method: str, lang: str | None = None) -> str:
+    """How a sentence names a method ("the coding"), in the language set (or
+    ``lang``): the ``method_words_<method>`` keys of ``labels.csv``; a method
+    with no key is named by its id."""
+    from .i18n import label
+    return label(f"method_words_{method}", lang, default=method)
 
 
 def measured_platforms(survey, framework: str, method: str | None = "coded",
@@ -242,13 +245,42 @@ def method_comparison(survey, framework: str, lang: str = "en") -> pd.DataFrame:
             agreement = method_agreement(chosen, reference, targets).set_index("target")
             rows[f"{method}_f1"] = agreement["f1"]
     table = pd.DataFrame(rows).reindex([*targets, "all"]).round(3)
-    micro = "all (micro-F1)" if lang == "en" else "toutes (F1 micro)"
+    from .i18n import label
+    micro = label("all_micro_f1", lang)
     table.index = [micro if t == "all" else codebook.value_label(variable, t, lang)
                    for t in table.index]
     return table.assign(n=len(keys))
 
 
 # --- the data (notebook 01) ------------------------------------------------
+
+def data_word(value, lang: str = "en"):
+    """A word of the data (a ledger outcome or reason, an entity, a suspect
+    reason, a matching rule) in the language: as it is in English, else the
+    ``data_<word>`` row of labels.csv (a word with none stays as it is, or
+    raises in strict mode)."""
+    import re
+
+    from . import i18n
+    if lang == i18n.SOURCE_LANGUAGE or not isinstance(value, str):
+        return value
+    key = "data_" + re.sub(r"\W+", "_", value).strip("_")
+    labels = i18n.labels()
+    if key in labels.index and labels.loc[key, "en"] == value:
+        return labels.loc[key, lang]
+    if i18n._strict():
+        raise i18n.MissingTranslation(f"no {lang} word for {value!r}: add a {key} row "
+                                      "to iness/data/labels.csv")
+    return value
+
+
+def _data_words(table: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFrame:
+    """The table with the words of these columns in the language."""
+    if lang == "en":
+        return table
+    return table.assign(**{column: [data_word(value, lang) for value in table[column]]
+                           for column in columns})
+
 
 def ledger_summary(ledger: pd.DataFrame, row_counts: dict[str, int] | None = None
                    ) -> pd.DataFrame:
@@ -282,15 +314,16 @@ def wave_sizes(clean, everything) -> pd.DataFrame:
     return table
 
 
-def ledger_reasons(ledger: pd.DataFrame) -> pd.DataFrame:
+def ledger_reasons(ledger: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Raw rows merged or set aside, by file, outcome and reason."""
     moved = ledger[ledger["outcome"] != "kept"]
-    return (moved.groupby(["source_file", "outcome", "reason"]).size().rename("rows")
-            .reset_index().sort_values(["source_file", "outcome", "rows"],
-                                       ascending=[True, True, False]).reset_index(drop=True))
+    table = (moved.groupby(["source_file", "outcome", "reason"]).size().rename("rows")
+             .reset_index().sort_values(["source_file", "outcome", "rows"],
+                                        ascending=[True, True, False]).reset_index(drop=True))
+    return _data_words(table, ["outcome", "reason"], lang)
 
 
-def suspect_summary(everything) -> pd.DataFrame:
+def suspect_summary(everything, lang: str = "en") -> pd.DataFrame:
     """Suspect organisations and projects per reason and wave, with examples."""
     frames = [everything.organisations.rename(columns={"org_name": "name"}).assign(
                   entity="organisation"),
@@ -299,27 +332,30 @@ def suspect_summary(everything) -> pd.DataFrame:
     rows = pd.concat([frame.loc[frame["is_suspect"], ["entity", "wave", "suspect_reason",
                                                       "name"]] for frame in frames])
     grouped = rows.groupby(["suspect_reason", "entity", "wave"])
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "records": grouped.size(),
         "examples": grouped["name"].agg(lambda names: ", ".join(
             sorted({str(n)[:24] for n in names if isinstance(n, str) and n})[:4]))}
     ).reset_index()
+    return _data_words(table, ["suspect_reason", "entity"], lang)
 
 
-def merged_records(everything) -> pd.DataFrame:
-    """Every duplicate merged: file, the merged record's raw name, its canonical record."""
+def merged_records(everything, lang: str = "en") -> pd.DataFrame:
+    """Every duplicate merged: file, the merged record's raw name, its canonical record
+    (of the same entity: an organisation and a project may share an id)."""
     ledger = everything.ledger
     merged = ledger[(ledger["outcome"] == "merged") & (ledger["entity"] != "link")]
     names = pd.concat([
         everything.organisations[["wave", "org_id", "org_name"]].set_axis(
-            ["wave", "entity_id", "canonical_name"], axis=1),
+            ["wave", "entity_id", "canonical_name"], axis=1).assign(entity="organisation"),
         everything.projects[["wave", "project_id", "project_name"]].set_axis(
-            ["wave", "entity_id", "canonical_name"], axis=1)])
+            ["wave", "entity_id", "canonical_name"], axis=1).assign(entity="project")])
     merged = merged.assign(wave=merged["source_file"].str[4:8].astype("int16"))
-    table = merged.merge(names, left_on=["wave", "merged_into"],
-                         right_on=["wave", "entity_id"], how="left")
-    return (table[["source_file", "source_row", "entity", "reason", "canonical_name"]]
-            .sort_values(["source_file", "source_row"]).reset_index(drop=True))
+    table = merged.merge(names, left_on=["wave", "entity", "merged_into"],
+                         right_on=["wave", "entity", "entity_id"], how="left")
+    table = (table[["source_file", "source_row", "entity", "reason", "canonical_name"]]
+             .sort_values(["source_file", "source_row"]).reset_index(drop=True))
+    return _data_words(table, ["entity", "reason"], lang)
 
 
 def flag_counts(frame: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -327,7 +363,7 @@ def flag_counts(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     return frame.groupby(["wave", column]).size().unstack(fill_value=0)
 
 
-def wave_match_summary(clean) -> pd.DataFrame:
+def wave_match_summary(clean, lang: str = "en") -> pd.DataFrame:
     """Matches between waves per entity and rule, with the share of 2016 records matched."""
     matches = clean.wave_matches
     totals = {"organisation": (clean.organisations["wave"] == 2016).sum(),
@@ -335,7 +371,7 @@ def wave_match_summary(clean) -> pd.DataFrame:
     table = matches.groupby(["entity", "rule"]).size().rename("matches").reset_index()
     table["share_of_2016"] = [share(count, totals[entity]) for entity, count
                               in zip(table["entity"], table["matches"])]
-    return table
+    return _data_words(table, ["entity", "rule"], lang)
 
 
 # --- the talk's tables and examples ---------------------------------------
@@ -472,15 +508,30 @@ def facets_by_wave(tags: pd.DataFrame, min_coverage: float = 0.05) -> pd.DataFra
     return coverage
 
 
+#: common names where ISO 3166's are formal ("Korea, Republic of"), (English, French)
+COMMON_COUNTRY_NAMES = {"GB": ("United Kingdom", "Royaume-Uni"), "XK": ("Kosovo", "Kosovo"),
+                        "IR": ("Iran", "Iran"), "KR": ("South Korea", "Corée du Sud"),
+                        "KP": ("North Korea", "Corée du Nord"), "MD": ("Moldova", "Moldavie"),
+                        "RU": ("Russia", "Russie"), "RE": ("Réunion", "La Réunion"),
+                        "BY": ("Belarus", "Biélorussie"), "SY": ("Syria", "Syrie"),
+                        "TW": ("Taiwan", "Taïwan"), "VN": ("Vietnam", "Viêt Nam"),
+                        "BO": ("Bolivia", "Bolivie"), "VE": ("Venezuela", "Venezuela"),
+                        "TZ": ("Tanzania", "Tanzanie"), "LA": ("Laos", "Laos"),
+                        "PS": ("Palestine", "Palestine"),
+                        "CD": ("Democratic Republic of the Congo",
+                               "République démocratique du Congo")}
+
+
 def country_label(code: str, lang: str = "en") -> str:
     """A country's common name in English or French, from its ISO alpha-2 code."""
     import gettext
 
     import pycountry
-    name = "Kosovo" if code == "XK" else getattr(pycountry.countries.get(alpha_2=code),
-                                                 "name", code)
-    if lang == "en" or code == "XK":
-        return {"GB": "United Kingdom"}.get(code, name)
+    if code in COMMON_COUNTRY_NAMES:
+        return COMMON_COUNTRY_NAMES[code][lang != "en"]
+    name = getattr(pycountry.countries.get(alpha_2=code), "name", code)
+    if lang == "en":
+        return name
     french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"],
                                  fallback=True)
     return french.gettext(name)

@@ -256,9 +256,28 @@ def verdict(can_see: bool, n: int, min_n: int, toward_claim: bool, clear: bool) 
     return "not supported"
 
 
-def verdict_rules() -> pd.DataFrame:
-    """The verdict rule as a table (condition → verdict), in the order it is applied."""
-    return pd.DataFrame(VERDICT_RULES, columns=["condition", "verdict"])
+def verdict_rules(lang: str | None = None) -> pd.DataFrame:
+    """The verdict rule as a table (condition → verdict), in the order it is applied,
+    in the language set (or ``lang``; ``labels.csv`` keys ``verdict_rule_<n>``)."""
+    from .i18n import label as text
+    return pd.DataFrame([(text(f"verdict_rule_{number}", lang), verdict_word(result, lang))
+                         for number, (_, result) in enumerate(VERDICT_RULES, start=1)],
+                        columns=["condition", "verdict"])
+
+
+def verdict_word(result: str, lang: str | None = None) -> str:
+    """A verdict (one of ``VERDICTS``) as a reader sees it, in the language set
+    (or ``lang``): ``labels.csv`` keys ``verdict_<verdict>``."""
+    from .i18n import label as text
+    return text("verdict_" + result.replace(" ", "_"), lang)
+
+
+def word(prefix: str, value: str, lang: str | None = None) -> str:
+    """A value this module writes (a duplicate rule, an online/offline form, a
+    claim's test or direction) in the language set: the ``labels.csv`` key
+    ``<prefix>_<value>`` (spaces as underscores); a value with no key as it is."""
+    from .i18n import label
+    return label(f"{prefix}_{value}".replace(" ", "_"), lang, default=value)
 
 
 def share_evidence(estimate: float, low: float, high: float, reference: float,
@@ -289,7 +308,9 @@ def open_source_share(flags: pd.DataFrame) -> pd.DataFrame:
 
 def open_source_growth(flags: pd.DataFrame) -> pd.DataFrame:
     """Open-source share of platforms started before and from the median start
-    year (dated platforms only), each with n and a 95 % interval."""
+    year (dated platforms only), each with n and a 95 % interval; the cohorts
+    are named in the language set."""
+    from .i18n import label as text
     dated = flags.dropna(subset=["start_year"])
     columns = ["cohort", "open_source", "n", "share", "ci_low", "ci_high"]
     if dated["start_year"].nunique() < 2:
@@ -299,7 +320,8 @@ def open_source_growth(flags: pd.DataFrame) -> pd.DataFrame:
         split += 1
     recent = dated["start_year"] >= split
     table = pd.DataFrame({
-        "cohort": [f"before {split}", f"{split} or later"],
+        "cohort": [text("cohort_before").format(year=split),
+                   text("cohort_from").format(year=split)],
         "open_source": [int(dated.loc[~recent, "is_open_source"].sum()),
                         int(dated.loc[recent, "is_open_source"].sum())],
         "n": [int((~recent).sum()), int(recent.sum())]})

@@ -124,16 +124,44 @@ def proxy_rules() -> pd.DataFrame:
     return frame
 
 
+#: words of the proxy's tables in French (English: the ids as they are)
+ROLE_GROUP_FR = {"lead": "porteur", "partner": "partenaire", "funder": "financeur",
+                 "advice": "conseil", "unknown": "rôle inconnu"}
+ORG_TYPE_FR = {"business": "entreprise", "government": "secteur public",
+               "academia": "recherche", "grassroots": "collectif citoyen",
+               "social_enterprise": "entreprise sociale, association ou fondation"}
+CERTAINTY_FR = {"high": "élevée", "medium": "moyenne", "low": "faible"}
+#: :func:`examples_in_survey`'s words for a text not coded, and for one stating no resource
+NO_RESOURCE_WORDS = {"en": ("not coded", "none stated"), "fr": ("non codé", "aucune énoncée")}
+
+
+def _word(value: str, french: dict[str, str], lang: str) -> str:
+    """An id as a reader sees it: itself in English, its French word in French."""
+    return value if lang == "en" else french.get(value, value)
+
+
+def proxy_roles_table(lang: str = "en") -> pd.DataFrame:
+    """:func:`proxy_roles` as a reader sees it: role, role group and reason in
+    ``lang``."""
+    roles = proxy_roles()
+    return pd.DataFrame({
+        "role": roles["role"],
+        "role_group": [_word(g, ROLE_GROUP_FR, lang) for g in roles["role_group"]],
+        "reason": roles["reason" if lang == "en" else f"reason_{lang}"]})
+
+
 def proxy_table(lang: str = "en") -> pd.DataFrame:
     """The proxy's rules as a reader sees them: evidence, role group, principle
     (or 'not counted') and why."""
     rules = proxy_rules()
     not_counted = "not counted" if lang == "en" else "non compté"
     return pd.DataFrame({
-        "evidence": [f"{key} ({group})" if group else key
+        "evidence": [(f"{_word(key, ORG_TYPE_FR, lang)} ({_word(group, ROLE_GROUP_FR, lang)})"
+                      if group else key)
                      for key, group in zip(rules["key"], rules["role_group"])],
-        "principle": rules["principle"].replace("", not_counted),
-        "reason": rules["reason"]})
+        "principle": [_principle_label(p, lang) if p else not_counted
+                      for p in rules["principle"]],
+        "reason": rules["reason" if lang == "en" else f"reason_{lang}"]})
 
 
 # --- the proxy: who is linked ----------------------------------------------
@@ -342,7 +370,8 @@ def examples_by_platform(lang: str = "en") -> pd.DataFrame:
                                                     if p in set(best["principle"])])
         rows.append({
             "platform": platform,
-            "principles": "; ".join(f"{_principle_label(p, lang)} ({c})" for p, c in
+            "principles": "; ".join(f"{_principle_label(p, lang)} "
+                                    f"({_word(c, CERTAINTY_FR, lang)})" for p, c in
                                     zip(best.index, best["certainty"])),
             "firm_principles": firm["principle"].nunique(),
             "all_principles": group["principle"].nunique()})
@@ -352,9 +381,20 @@ def examples_by_platform(lang: str = "en") -> pd.DataFrame:
     return out
 
 
-def examples_in_survey(survey, method: str | None, proxied: pd.DataFrame) -> pd.DataFrame:
+def examples_in_survey(survey, method: str | None, proxied: pd.DataFrame,
+                       lang: str = "en") -> pd.DataFrame:
     """Each example platform: found among the survey's projects or not (same
-    compact name), and there its stated resources and proxy principles."""
+    compact name), and there its stated resources and proxy principles (words
+    in ``lang``)."""
+    french = lang != "en"
+
+    def via(value: str) -> str:
+        """'grassroots as funder' in ``lang`` (a survey term stays as it is)."""
+        if not french or " as " not in value:
+            return value
+        org_type, group = value.split(" as ", 1)
+        return f"{_word(org_type, ORG_TYPE_FR, lang)} comme {_word(group, ROLE_GROUP_FR, lang)}"
+
     stated = (stated_resources(survey, method, survey.projects[PLATFORM])
               if method else pd.DataFrame(columns=PLATFORM + ["resource"]))
     # every (wave, project) whose text was read, both waves of a unit read once included
@@ -371,13 +411,16 @@ def examples_in_survey(survey, method: str | None, proxied: pd.DataFrame) -> pd.
             key = (hit.wave, hit.project_id)
             own = stated[(stated["wave"] == hit.wave) & (stated["project_id"] == key[1])]
             mine = proxied[(proxied["wave"] == hit.wave) & (proxied["project_id"] == key[1])]
+            not_coded, none_stated = NO_RESOURCE_WORDS[lang]
             if key not in measured:
-                text = "not coded"
+                text = not_coded
             else:
-                text = ", ".join(sorted(own["resource"])) or "none stated"
+                text = ", ".join(sorted(own["resource"])) or none_stated
             rows.append((platform, hit.project_name, hit.wave, text,
-                         ", ".join(sorted(set(mine["principle"]))) or "none",
-                         ", ".join(sorted(set(mine["via"])))))
+                         ", ".join(_principle_label(p, lang)
+                                   for p in sorted(set(mine["principle"])))
+                         or ("aucun" if french else "none"),
+                         ", ".join(via(v) for v in sorted(set(mine["via"])))))
     table = pd.DataFrame(rows, columns=["platform", "name_in_data", "wave", "resources_in_text",
                                         "proxy_principles", "proxy_via"])
     return table.astype({"wave": "Int16"})

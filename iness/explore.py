@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import analysis, figures, taxonomy
+from . import analysis, figures, i18n, taxonomy
 from .frames import semi_join
 
 
@@ -51,7 +51,7 @@ def filtered_figure(survey, framework: str = "category", category: str | None = 
 def options(survey, lang: str | None = None) -> dict[str, list[tuple[str, str | None]]]:
     """Choices offered by the explorer's drop-downs, as (label, value) pairs."""
     lang = figures.language(lang)
-    everything = (figures.text("all_choice", lang), None)
+    everything = (i18n.label("all_choice", lang), None)
     countries = survey.organisations["country_code"].dropna().value_counts()
     country_codes = countries[countries >= 5].index
     categories = taxonomy.label_of("category", lang)
@@ -76,7 +76,7 @@ def explorer(survey, framework: str = "category", name: str = "explorer"):
     handle = figures.show_updatable(filtered_figure(survey, framework), name)
     lang = figures.language()
     menus = {key: widgets.Dropdown(options=values, index=0,
-                                   description=figures.text(f"{key}_choice", lang))
+                                   description=i18n.label(f"{key}_choice", lang))
              for key, values in options(survey, lang).items()}
 
     def redraw(_change=None):

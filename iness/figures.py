@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import textwrap
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib
@@ -41,14 +40,8 @@ def language(lang: str | None = None) -> str:
     return i18n.language(lang)
 
 
-@lru_cache(maxsize=None)
-def _labels() -> pd.DataFrame:
-    return pd.read_csv(PACKAGE_DATA / "labels.csv", dtype=str).set_index("key")
-
-
-def text(key: str, lang: str | None = None) -> str:
-    """A figure label in the chosen language."""
-    return _labels().loc[key, language(lang)]
+#: a figure label in the chosen language (:func:`iness.i18n.label`)
+text = i18n.label
 
 
 @contextmanager
@@ -119,8 +112,10 @@ def ledger_figure(summary: pd.DataFrame, lang: str | None = None):
                     label=text(column, lang))
             left += table[column].to_numpy()
         for y, total in enumerate(left):
-            ax.text(total, y, f" {int(total):,}", va="center", fontsize=9)
+            ax.text(total, y, f" {i18n.num(int(total), lang=lang)}", va="center", fontsize=9)
         ax.set_xlabel(text("rows", lang))
+        ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+            lambda value, _: i18n.num(value, lang=lang)))
         ax.set_title(text("ledger_title", lang))
         ax.legend(ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.22))
         ax.set_xlim(0, left.max() * 1.15)
@@ -151,8 +146,9 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
         _borders(ax_map)
         for wave, colour in wave_colours(organisations["wave"]).items():
             points = inside[inside["wave"] == wave]
+            drawn = i18n.num(len(points), lang=lang)
             ax_map.scatter(points["longitude"], points["latitude"], s=9, alpha=0.45,
-                           color=colour, label=f"{text('wave', lang)} {wave} ({len(points):,})",
+                           color=colour, label=f"{text('wave', lang)} {wave} ({drawn})",
                            linewidths=0)
         ax_map.set_xlim(*EUROPE_FRAME["longitude"])
         ax_map.set_ylim(*EUROPE_FRAME["latitude"])
@@ -164,7 +160,8 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
         ax_map.legend(loc="upper left", markerscale=2)
         outside = len(located) - len(inside)
         if outside:
-            ax_map.annotate(text("map_outside_note", lang).format(n=outside), (0.01, -0.16),
+            ax_map.annotate(text("map_outside_note", lang).format(n=i18n.num(outside, lang=lang)),
+                            (0.01, -0.16),
                             xycoords="axes fraction", fontsize=8, color="#555555")
         counts = (organisations.dropna(subset=["country_code"])
                   .groupby(["country_code", "wave"]).size().unstack(fill_value=0))
@@ -219,13 +216,16 @@ def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
             drawn = int(inside[column].sum())
             outside = counts[~counts["country_code"].isin(visible)]
             outside = outside[outside[column] > 0].sort_values(column, ascending=False)
-            ax.set_title(f"{text(column + '_per_country', lang)} · n = {drawn:,}")
+            ax.set_title(f"{text(column + '_per_country', lang)} · "
+                         f"n = {i18n.num(drawn, lang=lang)}")
             if len(outside):
-                top = ", ".join(f"{country_label(code, lang)} {value:,}" for code, value
-                                in zip(outside["country_code"], outside[column]) if code)
+                top = ", ".join(f"{country_label(code, lang)} {i18n.num(value, lang=lang)}"
+                                for code, value in zip(outside["country_code"], outside[column])
+                                if code)
                 note = text("outside_frame_note", lang).format(
-                    n=int(outside[column].sum()), k=len(outside))
-                ax.annotate(textwrap.fill(f"{note}: {top}", 80), (0.0, -0.04),
+                    n=i18n.num(int(outside[column].sum()), lang=lang), k=len(outside))
+                colon = "\u00a0: " if lang == "fr" else ": "
+                ax.annotate(textwrap.fill(f"{note}{colon}{top}", 80), (0.0, -0.04),
                             xycoords="axes fraction", va="top", fontsize=7, color="#555555")
     fig.tight_layout()
     return fig
@@ -245,10 +245,10 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
         sns.barplot(data=data, y="label", x="share", hue="wave", order=labels,
                     palette=wave_colours(data["wave"]), ax=ax)
         if {"ci_low", "ci_high"} <= set(data.columns):
-            _bar_intervals(ax, data, labels)
+            _bar_intervals(ax, data, labels, lang)
         else:
             for container in ax.containers:
-                ax.bar_label(container, labels=[f"{v:.0%}" for v in container.datavalues],
+                ax.bar_label(container, labels=[i18n.pct(v, lang=lang) for v in container.datavalues],
                              fontsize=8, padding=2)
         if colour_by_category and "in_talk" in data:
             outside = set(data.loc[~data["in_talk"].astype(bool), "label"])
@@ -257,19 +257,33 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
                     tick.set_color(OUTSIDE_GREY)
         ax.set_ylabel("")
         ax.set_xlabel(text("share_of_platforms", lang))
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        _share_axis(ax.xaxis, lang)
         upper = data["ci_high"].max() if "ci_high" in data else data["share"].max()
         ax.set_xlim(0, min(1.0, float(upper) * 1.15 + 0.04))
         sizes = data.drop_duplicates("wave").set_index("wave")["n"] if "n" in data else {}
         ax.set_title(text(title_key, lang) + "".join(
-            f" · n {wave} = {n:,}" for wave, n in sorted(dict(sizes).items())))
+            f" · n {wave} = {i18n.num(n, lang=lang)}" for wave, n in sorted(dict(sizes).items())))
         handles, names = ax.get_legend_handles_labels()
         ax.legend(handles[:data["wave"].nunique()], names[:data["wave"].nunique()],
                   title=text("wave", lang), loc="lower right")
     return fig
 
 
-def _bar_intervals(ax, data: pd.DataFrame, labels: list[str]) -> None:
+def _share_axis(axis, lang: str | None = None) -> None:
+    """Percent tick labels on a share axis: ``20.0%`` in English, ``20,0 %`` in French
+    (matplotlib's PercentFormatter, bound to the axis, with the language's marks)."""
+    formatter = matplotlib.ticker.PercentFormatter(1.0)
+    if language(lang) == i18n.SOURCE_LANGUAGE:
+        axis.set_major_formatter(formatter)
+        return
+    formatter.set_axis(axis)
+    mark = i18n.decimal_mark(language(lang))
+    axis.set_major_formatter(matplotlib.ticker.FuncFormatter(
+        lambda value, pos: formatter(value, pos).replace("%", "").replace(".", mark)
+        + "\u00a0%"))
+
+
+def _bar_intervals(ax, data: pd.DataFrame, labels: list[str], lang: str | None = None) -> None:
     """95 % interval whiskers on the bars seaborn drew (one container per wave)."""
     bars = [c for c in ax.containers if isinstance(c, matplotlib.container.BarContainer)]
     for container, wave in zip(bars, sorted(data["wave"].unique())):
@@ -279,7 +293,7 @@ def _bar_intervals(ax, data: pd.DataFrame, labels: list[str]) -> None:
                     capsize=2, xerr=[rows["share"] - rows["ci_low"],
                                      rows["ci_high"] - rows["share"]])
         for share, high, centre in zip(rows["share"], rows["ci_high"], centres):
-            ax.annotate(f"{share:.0%}", (high, centre), xytext=(3, 0),
+            ax.annotate(i18n.pct(share, lang=lang), (high, centre), xytext=(3, 0),
                         textcoords="offset points", va="center", fontsize=8)
 
 
@@ -291,13 +305,14 @@ def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
     from .analysis import SMALL_GROUP, wilson_interval
     lang = language(lang)
     values = table.drop(columns=[c for c in drop if c in table.columns]).astype(float)
-    annotations, rows = values.map(lambda v: f"{v:.0%}"), list(values.index)
+    annotations, rows = values.map(lambda v: i18n.pct(v, lang=lang)), list(values.index)
     if "platforms" in table.columns:
         sizes = table["platforms"].astype(int)
         annotations = pd.DataFrame(
-            [[_share_with_interval(v, n, wilson_interval) for v in values.loc[row]]
+            [[_share_with_interval(v, n, wilson_interval, lang) for v in values.loc[row]]
              for row, n in sizes.items()], index=values.index, columns=values.columns)
-        rows = [f"{row} (n={n}){' †' if n < SMALL_GROUP else ''}" for row, n in sizes.items()]
+        rows = [f"{row} (n={i18n.num(n, lang=lang)}){' †' if n < SMALL_GROUP else ''}"
+                for row, n in sizes.items()]
     with house_style():
         fig, ax = plt.subplots(figsize=(0.95 * values.shape[1] + 3.8,
                                         0.55 * values.shape[0] + 1.9))
@@ -317,10 +332,11 @@ def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
     return fig
 
 
-def _share_with_interval(value: float, n: int, interval) -> str:
-    """'34%' over its 95 % interval '25–44', for a heatmap cell."""
+def _share_with_interval(value: float, n: int, interval, lang: str | None = None) -> str:
+    """'34%' over its 95 % interval '25%–44%', for a heatmap cell."""
     low, high = interval(round(value * n), n)
-    return f"{value:.0%}\n{low:.0%}–{high:.0%}"
+    return (f"{i18n.pct(value, lang=lang)}\n"
+            f"{i18n.pct(low, lang=lang)}–{i18n.pct(high, lang=lang)}")
 
 
 def cooccurrence_heatmap(matrix: pd.DataFrame, lang: str | None = None):
@@ -369,7 +385,9 @@ def activity_diagrams(lang: str | None = None):
                                       -(i - (len(nodes) - 1) / 2))
             colours = ["#E69F00" if n in middle else
                        ("#0072B2" if n in left else "#009E73") for n in graph]
-            names = {node: {"platform": "P", "base": "KB"}.get(node, node) for node in graph}
+            names = {node: {"platform": text("diagram_platform_letter", lang),
+                            "base": text("diagram_base_letter", lang)}.get(node, node)
+                     for node in graph}
             nx.draw_networkx(graph, position, ax=ax, node_color=colours, node_size=420,
                              labels=names, font_color="white", font_size=8, arrows=True,
                              arrowstyle="-|>" if activity.activity_id != "matching" else "<|-|>",
@@ -383,13 +401,11 @@ def activity_diagrams(lang: str | None = None):
                     color="#009E73",
                     ha="right")
             if activity.pattern_source == "ours":
-                ax.text(0.5, -0.18, "(not drawn in the talk)" if lang == "en"
-                        else "(non dessiné dans l'exposé)", transform=ax.transAxes,
+                ax.text(0.5, -0.18, text("not_drawn_in_talk", lang), transform=ax.transAxes,
                         fontsize=7, ha="center", color="#777777")
             ax.set_axis_off()
-        fig.text(0.5, -0.02, "P = " + ("platform" if lang == "en" else "plateforme")
-                 + ", KB = " + ("knowledge base" if lang == "en" else "base de connaissances"),
-                 ha="center", fontsize=8, color="#555555")
+        fig.text(0.5, -0.02, text("diagram_legend", lang), ha="center", fontsize=8,
+                 color="#555555")
     fig.tight_layout()
     return fig
 
@@ -420,7 +436,8 @@ def scaling_matrix_figure(prevalence: pd.DataFrame | None = None, lang: str | No
                 if isinstance(cell, str):
                     ax.add_patch(plt.Rectangle((x + 0.03, y + 0.08), 0.94, 0.84,
                                                color=colours[column], alpha=0.85))
-                    ax.text(x + 0.5, y + 0.5, textwrap.fill(cell.capitalize(), 22),
+                    words = text(f"matrix_cell:{cell}", lang) if lang != "en" else cell
+                    ax.text(x + 0.5, y + 0.5, textwrap.fill(words.capitalize(), 22),
                             ha="center", va="center", fontsize=7, color="white",
                             linespacing=0.9)
             if prevalence is not None:
@@ -471,7 +488,8 @@ def _prevalence_cell(ax, row, y, left, width, lang):
                 fmt="o", markersize=4, color=colour, ecolor="#777777", capsize=2)
     note = "" if row["status"] == "measured" else f"  {text('status_' + row['status'], lang)}"
     ax.text(left + width + 0.05, y + 0.5,
-            f"{row['share']:.0%} [{row['ci_low']:.0%}–{row['ci_high']:.0%}]{note}",
+            f"{i18n.pct(row['share'], lang=lang)} [{i18n.pct(row['ci_low'], lang=lang)}–"
+            f"{i18n.pct(row['ci_high'], lang=lang)}]{note}",
             va="center", fontsize=7, color="black" if not note else "#555555")
 
 
@@ -487,18 +505,19 @@ def combinations_figure(table: pd.DataFrame, lang: str | None = None):
                                              table["ci_high"] - table["share"]],
                     fmt="none", ecolor="#555555", capsize=3)
         for row_y, row in zip(y, table.itertuples()):
-            ax.text(row.ci_high, row_y, f" {row.share:.1%} [{row.ci_low:.1%}–"
-                    f"{row.ci_high:.1%}] ({row.platforms})", va="center", fontsize=8)
+            ax.text(row.ci_high, row_y, f" {i18n.pct(row.share, 1, lang)} "
+                    f"[{i18n.pct(row.ci_low, 1, lang)}–{i18n.pct(row.ci_high, 1, lang)}] "
+                    f"({i18n.num(row.platforms, lang=lang)})", va="center", fontsize=8)
         ax.set_yticks(y)
         ax.set_yticklabels([textwrap.fill(c, 45) for c in table["combination"]])
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        _share_axis(ax.xaxis, lang)
         ax.set_xlim(0, min(1.0, float(table["ci_high"].max()) * 1.45) or 1.0)
         ax.set_xlabel(text("share_of_platforms", lang))
         n = int(table["n"].iloc[0]) if len(table) else 0
         small = (f" ({text('small_group', lang)})" if len(table) and table["small_group"].iloc[0]
                  else "")
-        ax.set_title(f"{text('strategies_title', lang)} · n = {n}{small}")
+        ax.set_title(f"{text('strategies_title', lang)} · n = {i18n.num(n, lang=lang)}{small}")
     return fig
 
 
@@ -514,13 +533,16 @@ def interval_figure(table: pd.DataFrame, label_column: str, title_key: str,
                                             data["ci_high"] - data["share"]],
                     fmt="o", color="#0072B2", ecolor="#999999", capsize=3)
         ax.set_yticks(y)
-        ax.set_yticklabels([f"{label} ({k:,} of {n:,})" if "n" in data else f"{label} ({k:,})"
+        of = text("k_of_n", lang)
+        ax.set_yticklabels([f"{label} ({of.format(k=i18n.num(k, lang=lang), n=i18n.num(n, lang=lang))})"
+                            if "n" in data else f"{label} ({i18n.num(k, lang=lang)})"
                             for label, k, n in zip(data[label_column], data["platforms"],
                                                    data.get("n", data["platforms"]))])
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        _share_axis(ax.xaxis, lang)
         ax.set_xlim(0, max(0.05, float(data["ci_high"].max()) * 1.1))
         ax.set_xlabel(text("share_of_platforms", lang))
-        total = f" · n = {data['n'].iloc[0]}" if "n" in data and data["n"].nunique() == 1 else ""
+        total = (f" · n = {i18n.num(data['n'].iloc[0], lang=lang)}"
+                 if "n" in data and data["n"].nunique() == 1 else "")
         ax.set_title(text(title_key, lang) + total)
     return fig
 
@@ -560,7 +582,7 @@ def null_model_figure(test: dict, title_key: str, lang: str | None = None):
         ax.axvspan(test["null_low"], test["null_high"], color="#cccccc", alpha=0.4,
                    label=text("null_interval", lang))
         ax.axvline(test["observed"], color=PALETTE[5], linewidth=2,
-                   label=text("observed", lang).format(value=test["observed"]))
+                   label=text("observed", lang).format(value=i18n.pct(test["observed"], lang=lang)))
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_xlabel(text("ties_within_label", lang))
         ax.set_ylabel(text("permutations", lang))
@@ -612,7 +634,7 @@ def interval_panels(table: pd.DataFrame, row_column: str, panel_column: str, tit
             ax.set_yticks(np.arange(len(rows)))
             ax.set_yticklabels(rows)
             ax.set_ylim(len(rows) - 0.5, -0.5)
-            ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+            _share_axis(ax.xaxis, lang)
             ax.set_xlim(0, 1)
             ax.set_xlabel(text("share_with_interval", lang), fontsize=8)
             if hue_column is not None:
@@ -677,7 +699,7 @@ def class_profile_figure(profile: pd.DataFrame, lang: str | None = None):
         ax.set_yticks(np.arange(len(labels)))
         ax.set_yticklabels(labels)
         ax.invert_yaxis()
-        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        _share_axis(ax.xaxis, lang)
         ax.set_xlim(-0.02, 1.02)
         ax.set_xlabel(text("share_of_platforms", lang))
         ax.set_title(text("typology_profile_title", lang), fontsize=10)

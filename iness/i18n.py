@@ -135,6 +135,29 @@ def column(name):
     return catalogue(language()).get((COLUMN_CONTEXT, name), name)
 
 
+# ---------------------------------------------------------------- the package's words
+
+LABELS = PACKAGE_DATA / "labels.csv"
+
+
+@lru_cache(maxsize=None)
+def labels():
+    """The words the package writes (figure titles, axes, verdicts...): key, en, fr."""
+    import pandas as pd
+    return pd.read_csv(LABELS, dtype=str).set_index("key")
+
+
+def label(key: str, lang: str | None = None, default: str | None = None) -> str:
+    """The words of a ``labels.csv`` key in the language set (or ``lang``);
+    ``default``, when given, for a key with no row."""
+    table = labels()
+    if key not in table.index:
+        if default is not None:
+            return default
+        raise KeyError(f"no label {key!r} in {LABELS.name}")
+    return table.loc[key, language(lang)]
+
+
 # ---------------------------------------------------------------- numbers
 
 def pct(value: float, digits: int = 0, lang: str | None = None) -> str:

@@ -67,10 +67,11 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
     years = [i18n.column(column) for column in frame.columns if is_year(frame[column])]
     frame, percent = translated_headers(frame, percent)
     styler = frame.style.set_uuid(STYLER_UUID)
-    if i18n.language() != i18n.SOURCE_LANGUAGE:  # the language's decimal mark and grouping
-        numbers = [column for column in frame.columns if column not in years]
-        styler = styler.format(decimal=i18n.decimal_mark(), thousands=i18n.group_mark(),
-                               precision=3, subset=numbers)
+    # the language's decimal mark and grouping, three decimals, a dash for a
+    # missing value (never 0, never "nan")
+    numbers = [column for column in frame.columns if column not in years]
+    styler = styler.format(decimal=i18n.decimal_mark(), thousands=i18n.group_mark(),
+                           precision=3, na_rep=MISSING_CELL, subset=numbers)
     if percent:
         styler = styler.format(_percent_cell, subset=percent)
     if caption:
@@ -91,8 +92,12 @@ def is_year(column: pd.Series) -> bool:
             and str(column.name).split("_")[0] in ("wave", "year"))
 
 
+#: how a table shows a missing value
+MISSING_CELL = "–"
+
+
 def _percent_cell(value) -> str:
-    return pct(value) if pd.notna(value) else ""
+    return pct(value) if pd.notna(value) else MISSING_CELL
 
 
 def translated_headers(frame: pd.DataFrame, percent: list[str] | None = None

@@ -283,7 +283,8 @@ def references_page(language: str = "en") -> str:
     """Every reference the notebooks cite (:mod:`iness.references`)."""
     from . import references
     title = words("References", language)
-    return markdown_page(f"# {title}\n\n" + references.bibliography(), title, language)
+    return markdown_page(f"# {title}\n\n" + references.bibliography(lang=language), title,
+                         language)
 
 
 def dictionary_page(language: str = "en") -> str:

@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import taxonomy
 from .analysis import PLATFORM, SMALL_GROUP, share, wilson_interval
+from .i18n import pct
 
 #: a share at or above this says nothing about differences between platforms
 SATURATED = 0.95
@@ -209,7 +210,7 @@ def shares(table: pd.DataFrame, measurable: dict[str, bool], labels: dict[str, s
 def readings(indicators: pd.DataFrame, wave: int, measurable: dict[str, bool],
              lang: str = "en") -> pd.DataFrame:
     """Both readings of « les 3 à la fois » side by side for one wave."""
-    from .figures import text
+    from .i18n import label as text
     subset = indicators[indicators["wave"] == wave]
     labels = {reading: text(f"reading_{reading}", lang) for reading in READINGS}
     return shares(subset, measurable, labels)
@@ -355,15 +356,15 @@ def readable_associations(pairs: pd.DataFrame, lang: str = "en") -> pd.DataFrame
     """:func:`associations` in words: the shared terms, and each share as
     "40.4 % [28.2–53.9 %] (n = 52)", or "built in by the crosswalk" where the
     two sides share terms."""
-    from .figures import text
+    from .i18n import label as text
 
     def cell(row, side):
         if row["shared_terms"]:
             return text("built_in", lang)
         if pd.isna(row[f"share_{side}"]):
             return text("not_compared", lang)
-        return (f"{row[f'share_{side}']:.1%} [{row[f'ci_low_{side}']:.1%}–"
-                f"{row[f'ci_high_{side}']:.1%}] (n = {int(row[f'n_{side}'])})")
+        return (f"{pct(row[f'share_{side}'], 1, lang)} [{pct(row[f'ci_low_{side}'], 1, lang)}–"
+                f"{pct(row[f'ci_high_{side}'], 1, lang)}] (n = {int(row[f'n_{side}'])})")
 
     return pd.DataFrame({
         text("first_indicator", lang): pairs["first"],
@@ -381,7 +382,7 @@ def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
                           ) -> pd.DataFrame:
     """Platforms per combination of the three strategies (one wave), largest
     first, with n, the share's 95 % interval and a small-group mark."""
-    from .figures import text
+    from .i18n import label as text
     labels = taxonomy.label_of("strategy", lang)
     names = {column: labels[target] for column, target in STRATEGIES.items()}
     subset = indicators[indicators["wave"] == wave]
@@ -424,7 +425,7 @@ def readable(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """A shares table in words: "42.1% [38.6%–45.8%]", "not measurable" instead
     of a number, the status in words, "small group" marks, and for a row merged
     into another (``same_as``) "same evidence as ..." instead of its numbers."""
-    from .figures import text
+    from .i18n import label as text
     same = table["same_as"] if "same_as" in table else pd.Series(None, index=table.index)
     head = table["group_label"] if "group_label" in table else table["label"]
 
@@ -443,7 +444,8 @@ def readable(table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             return f"{text('same_platforms_as', lang)} {other}"
         if row["status"] == "not_measurable":
             return text("not_measurable", lang)
-        return f"{row['share']:.1%} [{row['ci_low']:.1%}–{row['ci_high']:.1%}]"
+        return (f"{pct(row['share'], 1, lang)} [{pct(row['ci_low'], 1, lang)}–"
+                f"{pct(row['ci_high'], 1, lang)}]")
 
     rows = [(row, other, group) for (_, row), other, group
             in zip(table.iterrows(), same, head)]

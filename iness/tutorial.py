@@ -3,6 +3,7 @@ against a value computed from the data, never typed in."""
 from __future__ import annotations
 
 from . import analysis, taxonomy
+from .i18n import label as text
 from .notebook import say
 
 
@@ -24,14 +25,16 @@ def expected_answers(survey) -> dict[int, object]:
 
 
 def check(number: int, answer, survey):
-    """Say whether an exercise's answer is right; ``None`` means not tried yet.
-    A wrong answer fails the cell (an ``AssertionError`` with a hint)."""
+    """Say whether an exercise's answer is right, in the language set; ``None``
+    means not tried yet. A wrong answer fails the cell (an ``AssertionError``
+    with a hint)."""
     if answer is None:
-        return say(f"Exercise {number}: not answered yet (the solution is at the end).")
+        return say(text("tutorial_not_answered").format(number=number))
     expected = expected_answers(survey)[number]
     if isinstance(expected, float):
         assert abs(float(answer) - expected) < 0.001, \
-            f"Exercise {number}: {answer!r} is not right; a share is a number between 0 and 1"
+            text("tutorial_wrong_share").format(number=number, answer=repr(answer))
     else:
-        assert answer == expected, f"Exercise {number}: {answer!r} is not right; try again"
-    return say(f"Exercise {number}: correct.")
+        assert answer == expected, text("tutorial_wrong").format(number=number,
+                                                                  answer=repr(answer))
+    return say(text("tutorial_correct").format(number=number))

@@ -22,6 +22,7 @@ against data shuffled under the same margins.
 """
 from __future__ import annotations
 
+import re
 import warnings
 from dataclasses import dataclass
 
@@ -114,18 +115,43 @@ def _targets(framework: str) -> list[str]:
 def indicator_label(column: str, level: str | None = None, lang: str = "en") -> str:
     """A readable name for an indicator (``category:health`` -> "Category: Health"),
     or for one value of a categorical column (``scope``, ``local``)."""
-    from .figures import text
+    from .i18n import labels, label as text
     framework, _, target = column.partition(":")
     value = target or level
     if value is None:
         return text(framework, lang)
-    if framework in MULTI_LABEL:
+    if f"value_{framework}_{value}" in labels().index:   # short names of resources, scopes
+        name = text(f"value_{framework}_{value}", lang)
+    elif framework in MULTI_LABEL:
         name = codebook.value_label(MULTI_LABEL[framework], value, lang)
     elif framework in SINGLE_VALUED:
         name = codebook.value_label(SINGLE_VALUED[framework], value, lang)
     else:
         name = taxonomy.label_of(framework, lang).get(value, value)
-    return f"{text(framework, lang)}: {name}"
+    colon = "\u00a0: " if lang == "fr" else ": "
+    return f"{text(framework, lang)}{colon}{name}"
+
+
+def decision_word(decision: str, lang: str | None = None) -> str:
+    """A decision of :func:`screen` as a reader sees it, in the language set (or
+    ``lang``): ``labels.csv`` keys ``decision_*``; the indicator a near-duplicate
+    duplicates keeps its id."""
+    from .i18n import label as text
+    from .i18n import num
+    found = re.fullmatch(r"left out: near-duplicate of (\S+) \(phi (-?[0-9.]+)\)", decision)
+    if found:
+        return text("decision_near_duplicate_of", lang).format(
+            twin=found.group(1), phi=num(float(found.group(2)), 2, lang=lang))
+    keys = {"kept": "decision_kept", "left out: too rare": "decision_too_rare",
+            "left out: saturated": "decision_saturated",
+            "left out: near-duplicate": "decision_near_duplicate"}
+    return text(keys[decision], lang) if decision in keys else decision
+
+
+def class_name(number: int, lang: str | None = None) -> str:
+    """The name of latent class ``number`` (1 for the largest) in the language set."""
+    from .i18n import label as text
+    return text("latent_class", lang).format(number=number)
 
 
 def _categorical(values: pd.Series) -> bool:
@@ -424,7 +450,7 @@ def assign(model, data: np.ndarray, chunk: int = 100_000) -> np.ndarray:
 def class_sizes(classes: np.ndarray) -> pd.DataFrame:
     """Platforms per class with its share of all platforms and 95 % interval."""
     counts = np.bincount(classes) if len(classes) else np.array([], dtype=int)
-    table = pd.DataFrame({"class": [f"class {c + 1}" for c in range(len(counts))],
+    table = pd.DataFrame({"class": [class_name(c + 1) for c in range(len(counts))],
                           "platforms": counts, "n": len(classes)})
     return _with_intervals(table)
 
@@ -443,7 +469,8 @@ def profiles(table: pd.DataFrame, classes: np.ndarray, lang: str = "en") -> pd.D
                 held = int((values == level).sum())
                 label = indicator_label(column, level if _categorical(values) else None,
                                         lang)
-                rows.append({"class": f"class {c + 1}", "indicator": column, "value": level,
+                rows.append({"class": class_name(c + 1, lang), "indicator": column,
+                             "value": level,
                              "label": label, "platforms": held, "n": len(members)})
     return _with_intervals(pd.DataFrame(rows))
 

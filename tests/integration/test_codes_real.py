@@ -1,5 +1,4 @@
 """The coding of DSI4EU, the codes table and the quality of each method, on the real build."""
-import pandas as pd
 
 from iness import codes, reliability
 

@@ -50,9 +50,11 @@ def test_save_is_byte_stable(tmp_path):
     assert (tmp_path / "diagrams.svg").read_text().count("<svg") == 1
 
 
-def test_every_label_has_both_languages():
-    labels = figures._labels()
+def test_every_label_has_both_languages_and_one_row():
+    from iness import i18n
+    labels = i18n.labels()
     assert labels[["en", "fr"]].notna().all().all()
+    assert not labels.index.duplicated().any(), labels.index[labels.index.duplicated()]
 
 
 def test_category_colours_grey_outside_the_eight():

@@ -1,6 +1,5 @@
 """The processed tables' schemas come from one data dictionary."""
 import pandas as pd
-import pandera.pandas as pa
 import pytest
 
 from iness import schemas
