@@ -52,8 +52,8 @@ def matched_projects(matches: pd.DataFrame, first: int, later: int) -> pd.DataFr
     return pairs.reset_index(drop=True)
 
 
-def attrition(projects: pd.DataFrame, matches: pd.DataFrame, first: int = 2016,
-              later: int = 2017) -> pd.DataFrame:
+def attrition(projects: pd.DataFrame, matches: pd.DataFrame, first: int, later: int
+              ) -> pd.DataFrame:
     """Every platform of the first wave, with ``in_next_wave``: whether a record
     of the later wave was matched to it."""
     older = projects[projects["wave"] == first][["wave", "project_id", "project_name"]]

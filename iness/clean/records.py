@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .pipeline import ENTITY_KEYS
 from .places import check_coordinates, resolve_countries
 from .text import clean_text_series, map_distinct, split_multi
 
@@ -12,6 +13,16 @@ def source_columns(frame: pd.DataFrame, name: str) -> pd.DataFrame:
     """``source_file`` and ``source_row`` (the frame's index) of every row."""
     return pd.DataFrame({"source_file": name, "source_row": frame.index.to_numpy()},
                         index=frame.index)
+
+
+def key_columns(raw: pd.DataFrame, source_file: str, entity: str, ids: pd.Series, wave,
+                names: pd.Series) -> pd.DataFrame:
+    """Where each record comes from and which it is: source_file, source_row,
+    its id (trimmed), wave and name (spaces collapsed), in ``entity``'s columns."""
+    id_column, name_column = ENTITY_KEYS[entity]
+    return pd.concat([source_columns(raw, source_file), pd.DataFrame(
+        {id_column: ids.str.strip(), "wave": wave, name_column: clean_text_series(names)},
+        index=raw.index)], axis=1)
 
 
 def place_columns(country: pd.Series, region: pd.Series, latitude: pd.Series,

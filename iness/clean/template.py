@@ -18,7 +18,8 @@ import pandas as pd
 
 from .dates import date_columns
 from .fields import org_type_columns, size_columns
-from .records import place_columns, project_type_columns, source_columns, tags_from_text
+from .records import (key_columns, place_columns, project_type_columns, source_columns,
+                      tags_from_text)
 from .suspect import flag_suspects
 from .text import clean_text_series, compact_key, html_to_text, is_missing
 from .web import website_columns
@@ -75,19 +76,19 @@ def waves_of(frame: pd.DataFrame, default_wave: int) -> pd.Series:
 
 def projects(frame: pd.DataFrame, source: str, wave: pd.Series) -> pd.DataFrame:
     """One project record per row."""
-    names = clean_text_series(frame["platform_name"])
+    keys = key_columns(frame, source, "project", frame["platform_id"], wave,
+                       frame["platform_name"])
     description = frame["description"].map(html_to_text)
     country = clean_text_series(frame["country"].map(_alpha2_name))
     return pd.concat([
-        source_columns(frame, source),
-        pd.DataFrame({"project_id": frame["platform_id"].str.strip(), "wave": wave,
-                      "project_name": names, "description": description}, index=frame.index),
+        keys, description.rename("description"),
         project_type_columns(frame["project_type"]),
         website_columns(frame["website"]),
         place_columns(country, pd.Series(None, index=frame.index), frame["latitude"],
                       frame["longitude"]),
         date_columns(frame["start_date"].map(_year_to_date), "start_date"),
-        flag_suspects(names, [frame["website"], frame["free_tags"]], [description]),
+        flag_suspects(keys["project_name"], [frame["website"], frame["free_tags"]],
+                      [description]),
     ], axis=1)
 
 
@@ -99,9 +100,8 @@ def organisations(frame: pd.DataFrame, source: str, wave: pd.Series,
     rows = frame[names.notna()]
     named = names[names.notna()]
     found = pd.concat([
-        source_columns(rows, source),
-        pd.DataFrame({"org_id": named.map(organisation_id), "wave": wave[rows.index],
-                      "org_name": named}, index=rows.index),
+        key_columns(rows, source, "organisation", named.map(organisation_id),
+                    wave[rows.index], named),
         org_type_columns(rows["organisation_type"]),
         size_columns(rows["organisation_size"]),
         places.loc[rows.index, ["country_code", "country_flag", "latitude", "longitude",

@@ -15,7 +15,8 @@ import pandas as pd
 
 from .dates import date_columns
 from .fields import org_type_columns, size_columns
-from .records import place_columns, project_type_columns, source_columns, tags_from_text
+from .records import (key_columns, place_columns, project_type_columns, source_columns,
+                      tags_from_text)
 from .suspect import flag_suspects
 from .text import blank_to_none, clean_text_series, html_to_text, map_distinct
 from .web import website_columns
@@ -64,9 +65,7 @@ def tags_from_lists(frame: pd.DataFrame, columns: dict[str, str], entity: str,
 
 def organisations_2016(raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([
-        source_columns(raw, ORGS_2016),
-        pd.DataFrame({"org_id": raw["Organisation ID"].str.strip(), "wave": 2016,
-                      "org_name": clean_text_series(raw["Name"])}, index=raw.index),
+        key_columns(raw, ORGS_2016, "organisation", raw["Organisation ID"], 2016, raw["Name"]),
         org_type_columns(raw["Organisation type"]),
         size_columns(raw["Size of Organisation"]),
         website_columns(raw["Website"]),
@@ -81,10 +80,8 @@ def organisations_2016(raw: pd.DataFrame) -> pd.DataFrame:
 
 def projects_2016(raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([
-        source_columns(raw, PROJECTS_2016),
-        pd.DataFrame({"project_id": raw["Project ID"].str.strip(), "wave": 2016,
-                      "project_name": clean_text_series(raw["Project Name"])},
-                     index=raw.index),
+        key_columns(raw, PROJECTS_2016, "project", raw["Project ID"], 2016,
+                    raw["Project Name"]),
         project_type_columns(raw["Project type"]),
         website_columns(raw["Project website"]),
         pd.DataFrame({"description": clean_text_series(raw["Social Impact"])},
@@ -109,20 +106,23 @@ def links_2016(raw: pd.DataFrame) -> pd.DataFrame:
                      index=raw.index)], axis=1)
 
 
-def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
+def description_2017(raw: pd.DataFrame) -> pd.Series:
+    """The long description as plain text, else the short one."""
     long_text = map_distinct(raw["long_description"], html_to_text)
     short_text = map_distinct(raw["short_description"], html_to_text)
+    return long_text.where(long_text.notna(), short_text)
+
+
+def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([
-        source_columns(raw, ORGS_2017),
-        pd.DataFrame({"org_id": raw["organisation_id"].str.strip(), "wave": 2017,
-                      "org_name": clean_text_series(raw["organisation_name"])},
-                     index=raw.index),
+        key_columns(raw, ORGS_2017, "organisation", raw["organisation_id"], 2017,
+                    raw["organisation_name"]),
         org_type_columns(raw["organisation_type"]),
         size_columns(raw["organisation_size"]),
         website_columns(raw["website"]),
         # 2017 'region' holds the city; the 2017 dump has no region proper
         pd.DataFrame({"city": clean_text_series(raw["region"]),
-                      "description": long_text.where(long_text.notna(), short_text)},
+                      "description": description_2017(raw)},
                      index=raw.index),
         date_columns(raw["startDate"], "start_date"),
         date_columns(raw["created"], "created_date").drop(columns="created_date_precision"),
@@ -136,16 +136,11 @@ def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def projects_2017(raw: pd.DataFrame) -> pd.DataFrame:
-    long_text = map_distinct(raw["long_description"], html_to_text)
-    short_text = map_distinct(raw["short_description"], html_to_text)
     frame = pd.concat([
-        source_columns(raw, PROJECTS_2017),
-        pd.DataFrame({"project_id": raw["project_id"].str.strip(), "wave": 2017,
-                      "project_name": clean_text_series(raw["project_name"])},
-                     index=raw.index),
+        key_columns(raw, PROJECTS_2017, "project", raw["project_id"], 2017,
+                    raw["project_name"]),
         website_columns(raw["website"]),
-        pd.DataFrame({"description": long_text.where(long_text.notna(), short_text)},
-                     index=raw.index),
+        pd.DataFrame({"description": description_2017(raw)}, index=raw.index),
         date_columns(raw["start_date"], "start_date"),
         date_columns(raw["end_date"], "end_date"),
         date_columns(raw["creation_date"], "created_date").drop(
