@@ -27,8 +27,8 @@ OFFLINE_TERMS = {("project_type", "maker and hacker spaces"), ("project_type", "
 def waves_matched(matches: pd.DataFrame, first: int, later: int) -> bool:
     """Whether records were matched between these two waves: every survey
     built by iness matches each pair of consecutive waves, so any two waves
-    (``first`` before ``later``) are, through the waves between them; tables
-    written by an older iness (one column per wave) are not read as matched."""
+    (``first`` before ``later``) are, through the waves between them; a frame
+    without the long-form columns (made by hand) is not."""
     return first < later and {"wave_from", "id_from", "wave_to", "id_to"} <= set(matches.columns)
 
 
