@@ -22,14 +22,15 @@ from pathlib import Path
 def measure(scale: float) -> dict:
     """Clean one synthetic survey in this process; return timings and peak memory."""
     from iness import raw, synthetic
-    from iness.clean.assemble import clean_all
+    from iness.clean.adapters import dsi4eu
+    from iness.clean.assemble import clean_survey
     folder = Path(tempfile.mkdtemp(prefix=f"iness-bench-{scale}x-"))
     synthetic.write_survey(folder, scale=scale, seed=1)
     frames = {name: raw.read_raw(name, folder / name) for name in raw.RAW_SPECS}
     rows = sum(len(frame) for frame in frames.values())
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    tables = clean_all(frames)
+    tables = clean_survey(dsi4eu(frames))
     seconds = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return {"scale": scale, "rows": rows, "seconds": round(seconds, 2),
@@ -42,11 +43,12 @@ def naive_versus_vectorised(scale: float) -> dict:
     """Tag canonicalisation: one match per row against one per distinct value."""
     from iness import raw, synthetic
     from iness.clean import vocab
-    from iness.clean.waves import FACETS_2016, PROJECTS_2016, tags_from_text
+    from iness.clean.records import tags_from_text
+    from iness.clean.waves import FACETS_2016, PROJECTS_2016
     folder = Path(tempfile.mkdtemp(prefix="iness-bench-naive-"))
     synthetic.write_survey(folder, scale=scale, seed=1)
     projects = raw.read_raw(PROJECTS_2016, folder / PROJECTS_2016)
-    tags = tags_from_text(projects, FACETS_2016, "project", "Project ID", PROJECTS_2016)
+    tags = tags_from_text(projects, FACETS_2016, "project", projects["Project ID"], PROJECTS_2016)
     started = time.perf_counter()
     naive = [vocab.match_tag(value, facet).tag for facet, value
              in zip(tags["facet"], tags["raw_value"])]

@@ -282,12 +282,20 @@ def _data_words(table: pd.DataFrame, columns: list[str], lang: str) -> pd.DataFr
                            for column in columns})
 
 
+def raw_rows(ledger: pd.DataFrame) -> pd.Series:
+    """Which ledger rows are a file's raw rows: its organisations or projects, or
+    its links for a file of links only (the other link rows are listings inside
+    an organisation's or a project's row)."""
+    links_only = ledger.groupby("source_file")["entity"].transform(
+        lambda entity: (entity == "link").all())
+    return (ledger["entity"] != "link") | links_only
+
+
 def ledger_summary(ledger: pd.DataFrame, row_counts: dict[str, int] | None = None
                    ) -> pd.DataFrame:
     """Per raw file: rows in, kept, merged, set aside. ``rows_in`` defaults to the
     ledger's own count of records per file."""
-    records = ledger[(ledger["entity"] != "link")
-                     | (ledger["source_file"] == "wave2016/org-projects.csv")]
+    records = ledger[raw_rows(ledger)]
     if row_counts is None:
         row_counts = records.groupby("source_file").size().to_dict()
     counts = records.pivot_table(index="source_file", columns="outcome", values="source_row",
@@ -364,13 +372,15 @@ def flag_counts(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def wave_match_summary(clean, lang: str = "en") -> pd.DataFrame:
-    """Matches between waves per entity and rule, with the share of 2016 records matched."""
+    """Matches between consecutive waves per entity and rule, with the share of
+    the earlier wave's records matched (``share_of_from``); words in ``lang``."""
     matches = clean.wave_matches
-    totals = {"organisation": (clean.organisations["wave"] == 2016).sum(),
-              "project": (clean.projects["wave"] == 2016).sum()}
-    table = matches.groupby(["entity", "rule"]).size().rename("matches").reset_index()
-    table["share_of_2016"] = [share(count, totals[entity]) for entity, count
-                              in zip(table["entity"], table["matches"])]
+    tables = {"organisation": clean.organisations, "project": clean.projects}
+    table = (matches.groupby(["entity", "wave_from", "wave_to", "rule"]).size()
+             .rename("matches").reset_index())
+    table["share_of_from"] = [
+        share(count, (tables[entity]["wave"] == wave).sum())
+        for entity, wave, count in zip(table["entity"], table["wave_from"], table["matches"])]
     return _data_words(table, ["entity", "rule"], lang)
 
 
@@ -595,11 +605,10 @@ def within_matrix(table: pd.DataFrame) -> pd.DataFrame:
 def projects_carried_over(survey, wave: int) -> tuple[int, int]:
     """Projects of ``wave`` matched to a project of the wave before, and the
     number of projects of ``wave``."""
-    column = f"id_{wave}"
     total = int((survey.projects["wave"] == wave).sum())
-    if column not in survey.wave_matches.columns:
-        return 0, total
-    matched = survey.wave_matches.loc[survey.wave_matches["entity"] == "project", column]
+    matches = survey.wave_matches
+    matched = matches.loc[(matches["entity"] == "project") & (matches["wave_to"] == wave),
+                          "id_to"]
     return int(matched.nunique()), total
 
 

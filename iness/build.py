@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
 from . import cache, outputs, raw
 from .clean.assemble import TABLE_NAMES
-from .errors import ValidationError
 from .paths import processed_dir
 from .progress import progress
 
@@ -31,26 +31,24 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def check_ledger_complete(ledger: pd.DataFrame, row_counts: dict[str, int]) -> pd.DataFrame:
-    """Every raw record appears in the ledger exactly once as its file's entity
-    (organisation, project or, for the link file, link); raise otherwise."""
-    primary = {"wave2016/org-projects.csv": "link"}
-    problems = []
-    for name, count in row_counts.items():
-        entity_rows = ledger[(ledger["source_file"] == name)]
-        wanted = primary.get(name)
-        if wanted is None:
-            entity_rows = entity_rows[entity_rows["entity"] != "link"]
-        rows = entity_rows["source_row"]
-        missing = sorted(set(range(1, count + 1)) - set(rows))
-        repeated = sorted(rows[rows.duplicated()].unique())
-        if missing or repeated or len(rows) != count:
-            problems.append(f"{name}: {len(missing)} raw rows unaccounted for "
-                            f"(first {missing[:5]}), {len(repeated)} counted twice")
-    if problems:
-        raise ValidationError("the cleaning ledger does not account for every raw row: "
-                              + "; ".join(problems))
-    return ledger
+def survey_tables(records, training: Callable[[dict], pd.DataFrame | None]
+                  ) -> tuple[dict, object]:
+    """Every table of a survey from its adapter's records
+    (:mod:`iness.clean.adapters`), validated, and the quality of the methods
+    that measured it: the one pipeline every survey goes through.
+    ``training(tables)`` gives the projects the classifier learns from (those
+    the coding was made on), or None for no classifier rows."""
+    from .clean.assemble import clean_survey
+    from .measure import add_codes
+    from .schemas import validate_tables
+    tables = clean_survey(records)
+    tables, quality = add_codes(tables, training=training(tables))
+    return validate_tables(tables), quality
+
+
+def own_projects(tables: dict) -> pd.DataFrame:
+    """The survey's own projects: DSI4EU's, on which the coding was made."""
+    return tables["projects"]
 
 
 def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
@@ -107,19 +105,15 @@ def build(target: Path | None = None, raw_folder: Path | str | None = None,
         return None
     # the heavy steps are imported here, so that an up-to-date check starts fast
     from .analysis import ledger_summary
-    from .clean.assemble import clean_all
-    from .measure import add_codes
-    from .schemas import validate_tables
+    from .clean import adapters
     frames = read_all_raw(raw_folder)
     # a folder given by hand may differ from the registered files: say how
     warnings = [] if raw_folder is None else [
         note for name, spec in raw.RAW_SPECS.items()
         for note in raw.file_warnings(spec, Path(raw_folder) / name, frames[name])]
-    row_counts = {name: len(frame) for name, frame in frames.items()}
-    tables = clean_all(frames)
-    check_ledger_complete(tables["ledger"], row_counts)
-    tables, quality = add_codes(tables, training=tables["projects"])
-    validate_tables(tables)
+    records = adapters.dsi4eu(frames)
+    tables, quality = survey_tables(records, training=own_projects)
+    row_counts = {name: source.rows for name, source in records.files.items()}
     write_tables({name: tables[name] for name in TABLE_NAMES}, target, inputs)
     return {"tables": tables, "summary": ledger_summary(tables["ledger"], row_counts),
             "quality": quality, "warnings": warnings}

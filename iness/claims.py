@@ -25,20 +25,35 @@ OFFLINE_TERMS = {("project_type", "maker and hacker spaces"), ("project_type", "
 # --- "taux d'échecs élevé" ---------------------------------------------------
 
 def waves_matched(matches: pd.DataFrame, first: int, later: int) -> bool:
-    """Whether records were matched between these two waves (DSI4EU's are; a
-    researcher's own survey's waves are not matched yet)."""
-    return {f"id_{first}", f"id_{later}"} <= set(matches.columns)
+    """Whether records were matched between these two waves: every survey
+    built by iness matches each pair of consecutive waves, so any two waves
+    (``first`` before ``later``) are, through the waves between them; a frame
+    without the long-form columns (made by hand) is not."""
+    return first < later and {"wave_from", "id_from", "wave_to", "id_to"} <= set(matches.columns)
 
 
 def matched_projects(matches: pd.DataFrame, first: int, later: int) -> pd.DataFrame:
-    """Project pairs (id_first, id_later) matched across two waves. The only place
-    that reads ``wave_matches`` (today one column per wave: id_2016, id_2017)."""
-    pairs = matches.loc[matches["entity"] == "project", [f"id_{first}", f"id_{later}"]]
-    return pairs.set_axis(["id_first", "id_later"], axis=1).reset_index(drop=True)
+    """Project pairs (id_first, id_later) matched across two waves: the matches
+    of consecutive waves chained from ``first`` to ``later`` (a project missing
+    from a wave between them is not followed past it). The only place that
+    reads ``wave_matches``' ids."""
+    projects = matches[matches["entity"] == "project"]
+    pairs = pd.DataFrame({"id_first": pd.Series(dtype=object),
+                          "id_later": pd.Series(dtype=object)})
+    hop = projects[projects["wave_from"] == first]
+    chain = hop[["id_from", "id_to"]].set_axis(["id_first", "id_later"], axis=1)
+    while len(hop) and hop["wave_to"].iloc[0] < later:
+        wave = hop["wave_to"].iloc[0]
+        hop = projects[projects["wave_from"] == wave]
+        chain = chain.merge(hop[["id_from", "id_to"]], left_on="id_later", right_on="id_from")
+        chain = chain[["id_first", "id_to"]].set_axis(["id_first", "id_later"], axis=1)
+    if len(hop) and hop["wave_to"].iloc[0] == later:
+        pairs = chain
+    return pairs.reset_index(drop=True)
 
 
-def attrition(projects: pd.DataFrame, matches: pd.DataFrame, first: int = 2016,
-              later: int = 2017) -> pd.DataFrame:
+def attrition(projects: pd.DataFrame, matches: pd.DataFrame, first: int, later: int
+              ) -> pd.DataFrame:
     """Every platform of the first wave, with ``in_next_wave``: whether a record
     of the later wave was matched to it."""
     older = projects[projects["wave"] == first][["wave", "project_id", "project_name"]]

@@ -1,7 +1,7 @@
 """``iness.survey()``: the clean tables of one survey, with their memberships."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -24,7 +24,11 @@ class Survey:
     ledger: pd.DataFrame
     wave_matches: pd.DataFrame
     codes: pd.DataFrame
-    waves: tuple = field(default=(2016, 2017))
+    waves: tuple | None = None
+
+    def __post_init__(self):
+        if self.waves is None:  # the years its projects hold
+            self.waves = waves_of(self.projects)
 
     @cached_property
     def memberships(self) -> pd.DataFrame:
@@ -60,8 +64,12 @@ def survey(folder: Path | str | None = None, include_suspect: bool = False) -> S
     tables = load_all(folder, include_suspect)
     if not include_suspect:
         tables["wave_matches"] = clean_matches(tables)
-    waves = tuple(sorted(tables["projects"]["wave"].unique().tolist()))
-    return Survey(**tables, waves=waves)
+    return Survey(**tables)
+
+
+def waves_of(projects: pd.DataFrame) -> tuple:
+    """The survey years its projects hold, in order."""
+    return tuple(sorted(projects["wave"].unique().tolist()))
 
 
 def clean_matches(tables: dict) -> pd.DataFrame:
@@ -71,8 +79,9 @@ def clean_matches(tables: dict) -> pd.DataFrame:
     for entity, table, id_column in (("organisation", tables["organisations"], "org_id"),
                                      ("project", tables["projects"], "project_id")):
         pairs = matches[matches["entity"] == entity]
-        for wave in (2016, 2017):
-            ids = table.loc[table["wave"] == wave, [id_column]]
-            pairs = semi_join(pairs, ids, [f"id_{wave}"])
+        for side in ("from", "to"):
+            records = table[["wave", id_column]].set_axis([f"wave_{side}", f"id_{side}"],
+                                                          axis=1)
+            pairs = semi_join(pairs, records, [f"wave_{side}", f"id_{side}"])
         keep.append(pairs)
     return pd.concat(keep, ignore_index=True)

@@ -1,13 +1,18 @@
-"""Shared fixtures: where the DSI4EU mirror is, and a local HTTP server."""
+"""Shared fixtures: where the DSI4EU mirror is, a local HTTP server, small
+surveys of a researcher's own in the template, and a runner of every
+notebook's code."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import io
 import os
 import socketserver
 import threading
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
@@ -87,3 +92,80 @@ def pytest_terminal_summary(terminalreporter):
             "tests again.")
         for report in skipped:
             terminalreporter.write_line(f"  {report.nodeid}")
+
+
+#: a survey of two waves (2019, 2021): P1 and P2 in both under their ids (P2
+#: renamed), P3 only in 2019, P4 only in 2021, and Wikirate under another id in
+#: 2021 (matched by its name)
+TWO_WAVES = pd.DataFrame({
+    "platform_id": ["P1", "P2", "P3", "W1", "P1", "P2", "P4", "W2"],
+    "platform_name": ["Goteo", "Open Food Facts", "Decidim", "Wikirate", "Goteo",
+                      "OpenFoodFacts World", "Fairphone", "Wikirate"],
+    "wave": ["2019"] * 4 + ["2021"] * 4,
+    "description": ["Crowdfunding platform for civic projects with volunteers",
+                    "Open database of food products collected by volunteers",
+                    "Participatory democracy for cities", "",
+                    "Crowdfunding platform for civic projects with volunteers",
+                    "Open database of food products collected by volunteers",
+                    "Fair smartphones", "Matching refugees with hosts in their city"],
+    "country": ["Spain", "France", "ES", "", "Spain", "FR", "NL", "DE"],
+    "organisation_name": ["Platoniq", "Open Food Facts", "", "", "Platoniq",
+                          "Open Food Facts", "Fairphone B.V.", ""],
+    "areas": ["finance and economy", "health and wellbeing", "participation and democracy", "",
+              "finance and economy", "health and wellbeing", "", ""],
+})
+
+
+@pytest.fixture
+def own_surveys(tmp_path) -> dict[str, Path]:
+    """Survey files in the template: ``two_waves`` (:data:`TWO_WAVES`) and
+    ``one_wave`` (two platforms of 2030)."""
+    files = {"two_waves": tmp_path / "two_waves.csv", "one_wave": tmp_path / "one_wave.csv"}
+    TWO_WAVES.to_csv(files["two_waves"], index=False)
+    files["one_wave"].write_text("platform_id,platform_name,wave\nA1,Goteo,2030\n"
+                                 "A2,Wikirate,2030\n")
+    return files
+
+
+def notebook_code(path: Path) -> list[str]:
+    """The code cells of a notebook, the parameters cell left out."""
+    import nbformat
+    notebook = nbformat.read(path, as_version=4)
+    return [cell.source for cell in notebook.cells if cell.cell_type == "code"
+            and "parameters" not in cell.get("metadata", {}).get("tags", [])]
+
+
+def run_notebook(cells: list[str], folder: Path) -> dict:
+    """Execute a notebook's code in a fresh namespace on the tables in
+    ``folder``, its output discarded; return the namespace."""
+    import matplotlib
+    from IPython.display import display
+    matplotlib.use("Agg")
+    namespace = {"LANG": "en", "DATA": str(folder), "display": display}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in cells:
+            exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102
+    matplotlib.pyplot.close("all")
+    return namespace
+
+
+@pytest.fixture(scope="session")
+def notebooks() -> dict[str, list[str]]:
+    """Every notebook's code cells, by notebook name."""
+    from iness import report
+    return {path.stem: notebook_code(path) for path in report.notebook_paths()}
+
+
+@pytest.fixture(scope="session")
+def run_notebooks(notebooks):
+    """A function running every notebook on the tables in a folder (it raises
+    naming the notebook that failed); returns each notebook's namespace."""
+    def run(folder: Path, about: str = "") -> dict[str, dict]:
+        done = {}
+        for name, cells in notebooks.items():
+            try:
+                done[name] = run_notebook(cells, folder)
+            except Exception as error:  # name the notebook in the report
+                raise AssertionError(f"{name} failed on {about or folder}: {error!r}") from error
+        return done
+    return run

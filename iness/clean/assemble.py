@@ -1,12 +1,16 @@
-"""Assemble the canonical tables of both waves from the raw frames."""
+"""The shared pipeline: from an adapter's per-wave record frames
+(:mod:`iness.clean.adapters`) to the canonical tables of a survey, whatever its
+source and however many waves it has."""
 from __future__ import annotations
 
 import pandas as pd
 
+from ..errors import ValidationError
+from .adapters import Records, SourceFile
 from .fields import role_table
-from .pipeline import (clean_tags, duplicate_groups, entity_ledger, match_waves,
+from .match import consecutive_matches
+from .pipeline import (REPEATED_LINK, clean_tags, duplicate_groups, entity_ledger,
                        merge_duplicates, resolve_links)
-from .waves import extract_wave2016, extract_wave2017
 
 ORGANISATION_COLUMNS = [
     "org_id", "wave", "org_name", "org_type", "org_type_flag", "size_band", "size_rank",
@@ -29,40 +33,96 @@ TABLE_NAMES = (*CLEAN_TABLE_NAMES, "codes")
 CODED_PROJECT_COLUMNS = ["is_platform", "primary_category", "coding_status"]
 
 
-def clean_wave(wave: dict) -> dict:
-    """Merge duplicates, resolve links and canonicalise tags within one wave."""
-    orgs, projects = wave["organisations"], wave["projects"]
-    org_merges = duplicate_groups(orgs, "org_id", "org_name", use_website=True)
+def absent_value(kind: str, allowed: str):
+    """What a column of this dictionary kind holds for a source that never asks
+    it: missing dates and numbers, ``missing`` flags and precisions, else None."""
+    if kind == "date":
+        return pd.NaT
+    if kind in ("latitude", "longitude"):
+        return float("nan")
+    if kind == "precision" or (kind == "choice" and "missing" in allowed.split("|")):
+        return "missing"
+    return None
+
+
+def with_absent_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with every column of ``table`` it lacks, holding its absent value."""
+    from ..schemas import dictionary
+    columns = dictionary().query("table == @table")
+    absent = {row.column: absent_value(row.kind, row.allowed) for row in columns.itertuples()
+              if row.column not in frame
+              and row.column in (*ORGANISATION_COLUMNS, *PROJECT_COLUMNS)}
+    # one value a column, as the record frames were built before (None stays None)
+    return pd.concat([frame, pd.DataFrame(absent, index=frame.index)], axis=1)
+
+
+def no_merges() -> pd.DataFrame:
+    return pd.DataFrame(columns=["id", "canonical_id", "merge_rule"])
+
+
+def clean_wave(wave: dict, merge: bool = True, derived: frozenset = frozenset(),
+               repeat_reason: str = REPEATED_LINK) -> dict:
+    """Merge duplicates (``merge``), resolve links and canonicalise tags within
+    one wave; ledger rows for every record of an entity not ``derived``."""
+    orgs = with_absent_columns(wave["organisations"], "organisations")
+    projects = with_absent_columns(wave["projects"], "projects")
+    org_merges = duplicate_groups(orgs, "org_id", "org_name", use_website=True) \
+        if merge else no_merges()
     project_merges = duplicate_groups(projects, "project_id", "project_name",
-                                      use_website=False)
+                                      use_website=False) if merge else no_merges()
     kept_orgs = merge_duplicates(orgs, org_merges, "org_id")
     kept_projects = merge_duplicates(projects, project_merges, "project_id")
     links, link_ledger = resolve_links(
         wave["links"], set(kept_orgs["org_id"]), set(kept_projects["project_id"]),
-        org_merges, project_merges, set(role_table()["role"]))
-    ledger = pd.concat([entity_ledger(orgs, org_merges, "org_id", "organisation"),
-                        entity_ledger(projects, project_merges, "project_id", "project"),
-                        link_ledger], ignore_index=True)
+        org_merges, project_merges, set(role_table()["role"]), repeat_reason)
+    ledgers = {"organisation": entity_ledger(orgs, org_merges, "org_id", "organisation"),
+               "project": entity_ledger(projects, project_merges, "project_id", "project"),
+               "link": link_ledger}
+    ledger = pd.concat([rows for entity, rows in ledgers.items() if entity not in derived],
+                       ignore_index=True)
     tags = clean_tags(wave["tags"], org_merges, project_merges)
     return {"organisations": kept_orgs[ORGANISATION_COLUMNS],
             "projects": kept_projects[PROJECT_COLUMNS],
             "links": links, "tags": tags, "ledger": ledger}
 
 
-def clean_all(raw: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """All canonical tables from the five raw frames (keyed by registry name)."""
-    wave2016 = clean_wave(extract_wave2016(raw["wave2016/orgs.csv"],
-                                           raw["wave2016/projects.csv"],
-                                           raw["wave2016/org-projects.csv"]))
-    wave2017 = clean_wave(extract_wave2017(raw["wave2017/organisations2.json"],
-                                           raw["wave2017/projects2.json"]))
-    tables = {name: pd.concat([wave2016[name], wave2017[name]], ignore_index=True)
+def check_ledger_complete(ledger: pd.DataFrame, files: dict[str, SourceFile]
+                          ) -> pd.DataFrame:
+    """Every raw row of every file appears in the ledger exactly once as its
+    file's entity; raise otherwise."""
+    problems = []
+    for name, (entity, count) in files.items():
+        rows = ledger.loc[(ledger["source_file"] == name) & (ledger["entity"] == entity),
+                          "source_row"]
+        missing = sorted(set(range(1, count + 1)) - set(rows))
+        repeated = sorted(rows[rows.duplicated()].unique())
+        if missing or repeated or len(rows) != count:
+            problems.append(f"{name}: {len(missing)} raw rows unaccounted for "
+                            f"(first {missing[:5]}), {len(repeated)} counted twice")
+    if problems:
+        raise ValidationError("the cleaning ledger does not account for every raw row: "
+                              + "; ".join(problems))
+    return ledger
+
+
+def clean_survey(records: Records) -> dict[str, pd.DataFrame]:
+    """Every clean table of a survey from its adapter's records (and the codes it
+    declares, when it does): each wave cleaned, consecutive waves matched, every
+    raw row checked to be in the ledger."""
+    cleaned = {year: clean_wave(frames, records.merge_duplicates, records.derived,
+                                records.repeated_link_reasons.get(year, REPEATED_LINK))
+               for year, frames in sorted(records.waves.items())}
+    tables = {name: pd.concat([wave[name] for wave in cleaned.values()], ignore_index=True)
               for name in ("organisations", "projects", "links", "tags", "ledger")}
-    tables["wave_matches"] = pd.concat([
-        match_waves(wave2016["organisations"], wave2017["organisations"], "organisation"),
-        match_waves(wave2016["projects"], wave2017["projects"], "project")],
-        ignore_index=True)
-    return tidy(tables)
+    tables["wave_matches"] = consecutive_matches(cleaned, records.stable_ids)
+    check_ledger_complete(tables["ledger"], records.files)
+    if tables["tags"].empty:  # a survey without tags: no rows, text columns
+        tables["tags"] = tables["tags"].astype(
+            {column: object for column in ("facet", "tag", "match_rule")})
+    tables = tidy(tables)
+    if records.codes is not None:
+        tables["codes"] = records.codes
+    return tables
 
 
 def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -71,12 +131,13 @@ def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
               "links": ["wave", "project_id", "org_id", "role"],
               "tags": ["wave", "entity", "entity_id", "facet", "tag", "raw_value"],
               "ledger": ["source_file", "source_row", "entity", "entity_id"],
-              "wave_matches": ["entity", "id_2016", "id_2017"]}
+              "wave_matches": ["entity", "wave_from", "wave_to", "id_from", "id_to"]}
     tidied = {}
     for name, frame in tables.items():
         frame = frame.sort_values(orders[name], kind="stable").reset_index(drop=True)
-        if "wave" in frame:
-            frame["wave"] = frame["wave"].astype("int16")
+        for column in ("wave", "wave_from", "wave_to"):
+            if column in frame:
+                frame[column] = frame[column].astype("int16")
         tidied[name] = frame
     return tidied
 

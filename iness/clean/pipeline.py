@@ -1,13 +1,12 @@
 """From per-wave record frames to the canonical tables and the ledger.
 
 Steps, each a pure function: merge duplicate records, resolve and collapse
-links, canonicalise tags, match records across waves, and account for every
-raw row in the ledger.
+links, canonicalise tags, and account for every raw row in the ledger (the
+matching across waves is :mod:`iness.clean.match`).
 """
 from __future__ import annotations
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from .text import compact_key, map_distinct, normalise_key
 from .vocab import canonicalise_tags
@@ -20,11 +19,9 @@ SHARED_HOSTS = frozenset({
     "eventbrite.com", "kickstarter.com", "indiegogo.com", "europa.eu", "ec.europa.eu",
     "digitalsocial.eu", "nesta.org.uk", "bit.ly",
 })
-#: why a repeated link is merged: 2016 repeats rows, 2017 lists each link on both sides
-REPEATED_LINK_REASON = {2016: "repeated link (same organisation, project and role)",
-                        2017: "link listed again on its other side"}
-#: rapidfuzz ratio (0-100) for a fuzzy name match between waves
-WAVE_FUZZY_THRESHOLD = 90.0
+#: why a repeated link is merged, unless its source says better
+#: (:attr:`iness.clean.adapters.Records.repeated_link_reasons`)
+REPEATED_LINK = "repeated link (same organisation, project and role)"
 
 ENTITY_KEYS = {"organisation": ("org_id", "org_name"),
                "project": ("project_id", "project_name")}
@@ -124,9 +121,10 @@ def redirect(ids: pd.Series, merges: pd.DataFrame) -> pd.Series:
 
 def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
                   org_merges: pd.DataFrame, project_merges: pd.DataFrame,
-                  known_roles: set) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  known_roles: set, repeat_reason: str = REPEATED_LINK
+                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Links re-pointed at canonical ids, dangling ones set aside, repeats
-    collapsed. Returns (links, link ledger rows)."""
+    collapsed (merged for ``repeat_reason``). Returns (links, link ledger rows)."""
     links = links.assign(org_id=redirect(links["org_id"], org_merges),
                          project_id=redirect(links["project_id"], project_merges))
     reason = pd.Series(None, index=links.index, dtype=object)
@@ -151,7 +149,7 @@ def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
                       "merged_into": None}),
         pd.DataFrame({"source_file": repeated["source_file"],
                       "source_row": repeated["source_row"], "outcome": "merged",
-                      "reason": repeated["wave"].map(REPEATED_LINK_REASON),
+                      "reason": repeat_reason,
                       "entity": "link",
                       "entity_id": repeated["org_id"] + "|" + repeated["project_id"],
                       "merged_into": merged_into}),
@@ -211,62 +209,3 @@ def clean_tags(raw_tags: pd.DataFrame, org_merges: pd.DataFrame,
     columns = ["entity", "entity_id", "wave", "facet", "tag", "raw_value", "match_rule"]
     return (tags[columns].drop_duplicates(subset=columns[:6])
             .sort_values(columns[:6]).reset_index(drop=True))
-
-
-def fuzzy_pairs(old: pd.DataFrame, new: pd.DataFrame, id_column: str, name_column: str
-                ) -> pd.DataFrame:
-    """Best fuzzy name match (ratio >= WAVE_FUZZY_THRESHOLD) of each old record
-    among new records sharing the first three characters of its compact name
-    (blocking keeps the cost near linear: typos rarely hit the first letters)."""
-    def keyed(frame):
-        names = frame[name_column].map(normalise_key)
-        return frame.assign(_name=names, _block=names.str.replace(" ", "").str[:3])
-    old, new = keyed(old), keyed(new)
-    found = []
-    for block, candidates in new.groupby("_block"):
-        if not block:
-            continue
-        queries = old[old["_block"] == block]
-        choices = candidates["_name"].tolist()
-        for old_id, name in zip(queries[id_column], queries["_name"]):
-            best = process.extractOne(name, choices, scorer=fuzz.ratio,
-                                      score_cutoff=WAVE_FUZZY_THRESHOLD)
-            if best:
-                found.append((old_id, candidates[id_column].iloc[best[2]], round(best[1], 1)))
-    return pd.DataFrame(found, columns=[f"{id_column}_2016", f"{id_column}_2017", "score"]
-                        ).sort_values(["score", f"{id_column}_2016"], ascending=[False, True])
-
-
-def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str) -> pd.DataFrame:
-    """Which 2016 record is which 2017 record: same compact name, else same
-    website host, else a fuzzy name (rapidfuzz ratio >= WAVE_FUZZY_THRESHOLD).
-    One-to-one: each record is matched at most once, exact rules first."""
-    id_column, name_column = ENTITY_KEYS[entity]
-    old_left = old[[id_column, name_column, "website_domain"]].copy()
-    new_left = new[[id_column, name_column, "website_domain"]].copy()
-    matches = []
-
-    def take(pairs: pd.DataFrame, rule: str, score) -> None:
-        nonlocal old_left, new_left
-        pairs = pairs.drop_duplicates(subset=f"{id_column}_2016").drop_duplicates(
-            subset=f"{id_column}_2017")
-        for row in pairs.itertuples(index=False):
-            matches.append((getattr(row, f"{id_column}_2016"),
-                            getattr(row, f"{id_column}_2017"), entity, rule,
-                            score(row) if callable(score) else score))
-        old_left = old_left[~old_left[id_column].isin(pairs[f"{id_column}_2016"])]
-        new_left = new_left[~new_left[id_column].isin(pairs[f"{id_column}_2017"])]
-
-    for rule, key in (("name", lambda f: f[name_column].map(compact_key)),
-                      ("website", lambda f: f["website_domain"].where(
-                          ~f["website_domain"].isin(SHARED_HOSTS)))):
-        left = old_left.assign(_key=key(old_left)).dropna(subset="_key")
-        right = new_left.assign(_key=key(new_left)).dropna(subset="_key")
-        left, right = left[left["_key"] != ""], right[right["_key"] != ""]
-        pairs = left.merge(right, on="_key", suffixes=("_2016", "_2017"))
-        take(pairs, rule, 100.0)
-    if len(old_left) and len(new_left):
-        pairs = fuzzy_pairs(old_left, new_left, id_column, name_column)
-        take(pairs, "fuzzy_name", lambda row: row.score)
-    return pd.DataFrame(matches, columns=["id_2016", "id_2017", "entity", "rule", "score"]
-                        ).astype({"score": float})

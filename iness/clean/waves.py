@@ -1,8 +1,11 @@
-"""From raw frames to record-level frames in the canonical columns, one wave at a
-time. Nothing is merged or dropped here: that is :mod:`iness.clean.pipeline`'s job.
+"""DSI4EU's raw frames (the 2016 CSV export, the 2017 JSON dump) to record
+frames in the canonical columns, one wave at a time. Nothing is merged or
+dropped here: that is the shared pipeline's job (:mod:`iness.clean.assemble`);
+:func:`iness.clean.adapters.dsi4eu` hands these frames to it.
 
-Each function returns a dict of frames: ``organisations``, ``projects``,
-``links`` and ``tags``, every row carrying ``source_file`` and ``source_row``.
+Each ``extract_`` function returns a dict of frames: ``organisations``,
+``projects``, ``links`` and ``tags``, every row carrying ``source_file`` and
+``source_row``; a canonical column a wave never asks is left to the pipeline.
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ import pandas as pd
 
 from .dates import date_columns
 from .fields import org_type_columns, size_columns
-from .places import check_coordinates, resolve_countries
+from .records import (key_columns, place_columns, project_type_columns, source_columns,
+                      tags_from_text)
 from .suspect import flag_suspects
-from .text import (blank_to_none, clean_text_series, html_to_text, map_distinct,
-                   split_multi)
+from .text import blank_to_none, clean_text_series, html_to_text, map_distinct
 from .web import website_columns
 
 ORGS_2016 = "wave2016/orgs.csv"
@@ -31,18 +34,6 @@ FACETS_2016 = {"Area of Society": "area", "DSI Areas": "dsi_area",
 FACETS_2017_PROJECTS = {"support_tags": "area", "focus": "tech_focus",
                         "technology": "tech_method", "who_we_help_tags": "free_tag"}
 FACETS_2017_ORGS = {"tags": "free_tag", "networkTags": "network"}
-
-
-def _source(frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    return pd.DataFrame({"source_file": name, "source_row": frame.index.to_numpy()},
-                        index=frame.index)
-
-
-def _with_place(frame: pd.DataFrame, country: pd.Series, region: pd.Series,
-                latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
-    countries = resolve_countries(clean_text_series(country), clean_text_series(region))
-    coordinates = check_coordinates(latitude, longitude, countries["country_code"])
-    return pd.concat([frame, countries, coordinates], axis=1)
 
 
 def _json_list(value) -> list:
@@ -72,63 +63,32 @@ def tags_from_lists(frame: pd.DataFrame, columns: dict[str, str], entity: str,
     return pd.concat(parts, ignore_index=True)
 
 
-def tags_from_text(frame: pd.DataFrame, columns: dict[str, str], entity: str,
-                   id_column: str, source_file: str) -> pd.DataFrame:
-    """Long raw tags from comma-separated 2016 cells."""
-    parts = []
-    for column, facet in columns.items():
-        atoms = frame[column].map(split_multi).explode().dropna()
-        parts.append(pd.DataFrame({
-            "entity": entity, "entity_id": frame.loc[atoms.index, id_column].to_numpy(),
-            "facet": facet, "raw_value": atoms.to_numpy(), "source_file": source_file,
-            "source_row": atoms.index.to_numpy()}))
-    return pd.concat(parts, ignore_index=True)
-
-
 def organisations_2016(raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([
-        _source(raw, ORGS_2016),
-        pd.DataFrame({"org_id": raw["Organisation ID"].str.strip(), "wave": 2016,
-                      "org_name": clean_text_series(raw["Name"])}, index=raw.index),
+        key_columns(raw, ORGS_2016, "organisation", raw["Organisation ID"], 2016, raw["Name"]),
         org_type_columns(raw["Organisation type"]),
         size_columns(raw["Size of Organisation"]),
         website_columns(raw["Website"]),
         pd.DataFrame({"region": clean_text_series(raw["Region"]),
-                      "city": clean_text_series(raw["Location"]),
-                      "description": None, "start_date": pd.NaT,
-                      "start_date_precision": "missing", "created_date": pd.NaT},
-                     index=raw.index),
+                      "city": clean_text_series(raw["Location"])}, index=raw.index),
+        place_columns(raw["Country"], raw["Region"], raw["Latitude"], raw["Longitude"]),
     ], axis=1)
-    frame = _with_place(frame, raw["Country"], raw["Region"], raw["Latitude"],
-                        raw["Longitude"])
     suspects = flag_suspects(frame["org_name"], [raw["Website"], raw["Twitter"]], [],
                              [raw["Street Address"], raw["Location"], raw["Region"]])
     return pd.concat([frame, suspects], axis=1)
 
 
 def projects_2016(raw: pd.DataFrame) -> pd.DataFrame:
-    from .vocab import match_tag
-    type_raw = clean_text_series(raw["Project type"])
-    type_match = map_distinct(type_raw, lambda value: match_tag(value, "project_type").tag
-                              if value else None)
     frame = pd.concat([
-        _source(raw, PROJECTS_2016),
-        pd.DataFrame({"project_id": raw["Project ID"].str.strip(), "wave": 2016,
-                      "project_name": clean_text_series(raw["Project Name"]),
-                      "project_type": type_match, "project_type_raw": type_raw},
-                     index=raw.index),
+        key_columns(raw, PROJECTS_2016, "project", raw["Project ID"], 2016,
+                    raw["Project Name"]),
+        project_type_columns(raw["Project type"]),
         website_columns(raw["Project website"]),
-        pd.DataFrame({"description": clean_text_series(raw["Social Impact"]),
-                      "country_code": None, "country_flag": "missing",
-                      "latitude": float("nan"), "longitude": float("nan"),
-                      "coord_flag": "missing", "nearest_country_code": None},
+        pd.DataFrame({"description": clean_text_series(raw["Social Impact"])},
                      index=raw.index),
         # 'Date and Time' is month-precise and often in the future: most likely an
         # end date, but undocumented, so it is kept under its own name.
         date_columns(raw["Date and Time"], "listed_date", day_always_first=True),
-        pd.DataFrame({"start_date": pd.NaT, "start_date_precision": "missing",
-                      "end_date": pd.NaT, "end_date_precision": "missing",
-                      "created_date": pd.NaT}, index=raw.index),
     ], axis=1)
     suspects = flag_suspects(frame["project_name"],
                              [raw["Project website"], raw["Area of Society"],
@@ -138,7 +98,7 @@ def projects_2016(raw: pd.DataFrame) -> pd.DataFrame:
 
 def links_2016(raw: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([
-        _source(raw, LINKS_2016),
+        source_columns(raw, LINKS_2016),
         pd.DataFrame({"link_id": raw["Linking ID"].str.strip(),
                       "org_id": raw["Organisation ID"].str.strip(),
                       "project_id": raw["Project ID"].str.strip(),
@@ -146,26 +106,29 @@ def links_2016(raw: pd.DataFrame) -> pd.DataFrame:
                      index=raw.index)], axis=1)
 
 
-def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
+def description_2017(raw: pd.DataFrame) -> pd.Series:
+    """The long description as plain text, else the short one."""
     long_text = map_distinct(raw["long_description"], html_to_text)
     short_text = map_distinct(raw["short_description"], html_to_text)
+    return long_text.where(long_text.notna(), short_text)
+
+
+def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
     frame = pd.concat([
-        _source(raw, ORGS_2017),
-        pd.DataFrame({"org_id": raw["organisation_id"].str.strip(), "wave": 2017,
-                      "org_name": clean_text_series(raw["organisation_name"])},
-                     index=raw.index),
+        key_columns(raw, ORGS_2017, "organisation", raw["organisation_id"], 2017,
+                    raw["organisation_name"]),
         org_type_columns(raw["organisation_type"]),
         size_columns(raw["organisation_size"]),
         website_columns(raw["website"]),
         # 2017 'region' holds the city; the 2017 dump has no region proper
-        pd.DataFrame({"region": None, "city": clean_text_series(raw["region"]),
-                      "description": long_text.where(long_text.notna(), short_text)},
+        pd.DataFrame({"city": clean_text_series(raw["region"]),
+                      "description": description_2017(raw)},
                      index=raw.index),
         date_columns(raw["startDate"], "start_date"),
         date_columns(raw["created"], "created_date").drop(columns="created_date_precision"),
+        place_columns(raw["country"], pd.Series(None, index=raw.index), raw["latitude"],
+                      raw["longitude"]),
     ], axis=1)
-    frame = _with_place(frame, raw["country"], pd.Series(None, index=raw.index),
-                        raw["latitude"], raw["longitude"])
     suspects = flag_suspects(frame["org_name"], [raw["website"], raw["tags"]],
                              [raw["short_description"], raw["long_description"]],
                              [raw["address"], raw["region"]])
@@ -173,26 +136,18 @@ def organisations_2017(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def projects_2017(raw: pd.DataFrame) -> pd.DataFrame:
-    long_text = map_distinct(raw["long_description"], html_to_text)
-    short_text = map_distinct(raw["short_description"], html_to_text)
     frame = pd.concat([
-        _source(raw, PROJECTS_2017),
-        pd.DataFrame({"project_id": raw["project_id"].str.strip(), "wave": 2017,
-                      "project_name": clean_text_series(raw["project_name"]),
-                      "project_type": None, "project_type_raw": None},
-                     index=raw.index),
+        key_columns(raw, PROJECTS_2017, "project", raw["project_id"], 2017,
+                    raw["project_name"]),
         website_columns(raw["website"]),
-        pd.DataFrame({"description": long_text.where(long_text.notna(), short_text)},
-                     index=raw.index),
-        pd.DataFrame({"listed_date": pd.NaT, "listed_date_precision": "missing"},
-                     index=raw.index),
+        pd.DataFrame({"description": description_2017(raw)}, index=raw.index),
         date_columns(raw["start_date"], "start_date"),
         date_columns(raw["end_date"], "end_date"),
         date_columns(raw["creation_date"], "created_date").drop(
             columns="created_date_precision"),
+        place_columns(raw["country"], pd.Series(None, index=raw.index), raw["latitude"],
+                      raw["longitude"]),
     ], axis=1)
-    frame = _with_place(frame, raw["country"], pd.Series(None, index=raw.index),
-                        raw["latitude"], raw["longitude"])
     suspects = flag_suspects(frame["project_name"], [raw["website"], raw["who_we_help_tags"]],
                              [raw["short_description"], raw["long_description"],
                               raw["social_impact"]])
@@ -220,7 +175,7 @@ def extract_wave2016(orgs: pd.DataFrame, projects: pd.DataFrame, links: pd.DataF
         "organisations": organisations_2016(orgs),
         "projects": projects_2016(projects),
         "links": links_2016(links),
-        "tags": tags_from_text(projects, FACETS_2016, "project", "Project ID",
+        "tags": tags_from_text(projects, FACETS_2016, "project", projects["Project ID"],
                                PROJECTS_2016).assign(wave=2016),
     }
 

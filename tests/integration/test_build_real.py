@@ -79,7 +79,9 @@ def test_wave_matches_cover_most_records(tables):
     matches = tables["wave_matches"]
     orgs = matches[matches["entity"] == "organisation"]
     assert 1100 <= len(orgs) <= 1160
-    assert orgs["id_2016"].is_unique and orgs["id_2017"].is_unique
+    assert orgs["id_from"].is_unique and orgs["id_to"].is_unique
+    assert set(zip(matches["wave_from"], matches["wave_to"])) == {(2016, 2017)}
+    assert "same_id" not in set(matches["rule"])  # DSI4EU's 2017 ids are new ones
 
 
 def test_2017_html_is_plain_text(tables):

@@ -1,6 +1,9 @@
-"""Every notebook runs on a researcher's own survey (the shipped example)."""
+"""Every notebook runs on a researcher's own survey (the shipped example, and
+surveys of one wave and of two)."""
 import subprocess
 import sys
+
+import pytest
 
 import iness
 from iness import own_survey, report
@@ -25,3 +28,15 @@ def test_survey_command_writes_tables(tmp_path):
                              "--no-report"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "t" / "projects.parquet").is_file()
+
+
+@pytest.mark.parametrize("name", ["two_waves", "one_wave"])
+def test_every_notebook_runs_on_own_surveys_of_any_waves(name, own_surveys, run_notebooks,
+                                                         tmp_path):
+    folder = iness.build_survey(own_surveys[name], tmp_path / "tables")
+    done = run_notebooks(folder, name)
+    claims = done["06_claims_tested"]
+    # the two waves of an own survey are matched now: attrition is measured, not skipped
+    assert claims["TWO_WAVES"] == (name == "two_waves")
+    if name == "two_waves":
+        assert claims["missing"] == 1 and claims["first_n"] == 4  # P3 is gone by 2021

@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from iness import build, load, synthetic
+from iness.clean.adapters import SourceFile
+from iness.clean.assemble import check_ledger_complete
 from iness.errors import ValidationError
 
 
@@ -63,7 +65,14 @@ def test_ledger_gap_is_an_error():
     ledger = pd.DataFrame({"source_file": ["f.csv", "f.csv"], "source_row": [1, 1],
                            "entity": ["organisation"] * 2})
     with pytest.raises(ValidationError, match=r"f\.csv: 1 raw rows unaccounted .*1 counted twice"):
-        build.check_ledger_complete(ledger, {"f.csv": 2})
+        check_ledger_complete(ledger, {"f.csv": SourceFile("organisation", 2)})
+
+
+def test_ledger_counts_a_file_by_its_own_entity():
+    """A link listed inside an organisation's row is not that row."""
+    ledger = pd.DataFrame({"source_file": ["o.json"] * 3, "source_row": [1, 1, 2],
+                           "entity": ["organisation", "link", "organisation"]})
+    check_ledger_complete(ledger, {"o.json": SourceFile("organisation", 2)})
 
 
 def test_formula_cells_are_neutralised_in_csv():

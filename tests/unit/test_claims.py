@@ -50,9 +50,10 @@ def _waves(end_dates_2016, missing):
              for p in ids if p not in missing]
     projects = pd.DataFrame(rows).astype({"end_date": "datetime64[ns]",
                                           "created_date": "datetime64[ns]"})
-    matches = pd.DataFrame({"id_2016": [p for p in ids if p not in missing],
-                            "id_2017": [f"q{p}" for p in ids if p not in missing],
-                            "entity": "project", "rule": "name", "score": 100.0})
+    matches = pd.DataFrame({"entity": "project", "wave_from": 2016,
+                            "id_from": [p for p in ids if p not in missing], "wave_to": 2017,
+                            "id_to": [f"q{p}" for p in ids if p not in missing],
+                            "rule": "name", "score": 100.0})
     return projects, matches
 
 
@@ -60,6 +61,17 @@ def test_attrition_marks_platforms_missing_from_the_later_wave():
     projects, matches = _waves({}, missing={"p3"})
     gone = claims.attrition(projects, matches, 2016, 2017)
     assert list(gone.loc[~gone["in_next_wave"], "project_id"]) == ["p3"]
+
+
+def test_matches_chain_through_the_waves_between():
+    matches = pd.DataFrame({"entity": "project", "wave_from": [2019, 2019, 2021],
+                            "id_from": ["a", "b", "a2"], "wave_to": [2021, 2021, 2030],
+                            "id_to": ["a2", "b2", "a3"], "rule": "same_id", "score": 100.0})
+    assert claims.waves_matched(matches, 2019, 2030)
+    assert claims.matched_projects(matches, 2019, 2030).values.tolist() == [["a", "a3"]]
+    assert claims.matched_projects(matches, 2021, 2030).values.tolist() == [["a2", "a3"]]
+    assert claims.matched_projects(matches.head(2), 2019, 2030).empty
+    assert not claims.waves_matched(pd.DataFrame(columns=["id_2016", "id_2017"]), 2016, 2017)
 
 
 def test_failure_is_not_visible_without_platforms_known_to_have_ended():

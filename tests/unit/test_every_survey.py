@@ -5,22 +5,16 @@ builds them, and each notebook's code cells run on them in this process (no
 kernel, no nbval: what matters is that nothing raises)."""
 from __future__ import annotations
 
-import contextlib
-import io
 import tempfile
 from pathlib import Path
 
-import matplotlib
-import nbformat
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import iness
-from iness import own_survey, report
-
-matplotlib.use("Agg")
+from iness import own_survey
 
 NAMES = ["Goteo", "Wikirate", "Open Food Facts", "Decidim", "Wheelmap.org", "Fairphone",
          "Mapillary", "Helpfreely"]
@@ -65,26 +59,6 @@ def surveys(draw) -> pd.DataFrame:
     return frame
 
 
-def notebook_code(path: Path) -> list[str]:
-    """The code cells of a notebook, the parameters cell left out."""
-    notebook = nbformat.read(path, as_version=4)
-    return [cell.source for cell in notebook.cells if cell.cell_type == "code"
-            and "parameters" not in cell.get("metadata", {}).get("tags", [])]
-
-
-NOTEBOOKS = {path.stem: notebook_code(path) for path in report.notebook_paths()}
-
-
-def run_notebook(cells: list[str], folder: Path) -> None:
-    """Execute a notebook's code in a fresh namespace, its output discarded."""
-    from IPython.display import display
-    namespace = {"LANG": "en", "DATA": str(folder), "display": display}
-    with contextlib.redirect_stdout(io.StringIO()):
-        for source in cells:
-            exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102
-    matplotlib.pyplot.close("all")
-
-
 @pytest.fixture(autouse=True)
 def no_classifier(monkeypatch):
     """The DSI4EU classifier is left out (it is slow to fit and tested elsewhere)."""
@@ -95,16 +69,11 @@ def no_classifier(monkeypatch):
           phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(frame=surveys())
-def test_every_notebook_runs_on_a_generated_survey(frame):
+def test_every_notebook_runs_on_a_generated_survey(frame, run_notebooks):
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "survey.csv"
         frame.to_csv(source, index=False)
         folder = iness.build_survey(source, Path(scratch) / "tables")
         survey = iness.survey(folder)
         assert len(survey.projects) == len(frame)
-        for name, cells in NOTEBOOKS.items():
-            try:
-                run_notebook(cells, folder)
-            except Exception as error:  # name the notebook in hypothesis's report
-                raise AssertionError(f"{name} failed on a survey of {len(frame)} platforms "
-                                     f"({', '.join(frame.columns)}): {error!r}") from error
+        run_notebooks(folder, f"a survey of {len(frame)} platforms ({', '.join(frame.columns)})")

@@ -100,11 +100,44 @@ def test_organisations_named_in_other_scripts_stay_apart(tmp_path):
     assert set(tables["links"]["org_id"]) == set(organisations["org_id"])
 
 
-def test_load_takes_any_wave_the_survey_holds(tmp_path):
-    source = tmp_path / "s2030.csv"
-    source.write_text("platform_id,platform_name,wave\nA1,Goteo,2030\nA2,Wikirate,2030\n")
-    folder = iness.build_survey(source, tmp_path / "tables")
+def test_load_takes_any_wave_the_survey_holds(tmp_path, own_surveys):
+    folder = iness.build_survey(own_surveys["one_wave"], tmp_path / "tables")
+    assert iness.load("wave_matches", folder=folder).empty  # one wave: nothing to match
+    assert len(iness.load("ledger", folder=folder)) == 2
     assert iness.load("projects", wave=2030, folder=folder)["project_name"].tolist() == [
         "Goteo", "Wikirate"]
     with pytest.raises(iness.InessError, match="no wave 2016 in .*: it holds 2030"):
         iness.load("projects", wave=2016, folder=folder)
+
+
+def test_a_survey_of_two_waves_is_matched_and_ledgered(own_surveys, monkeypatch):
+    monkeypatch.setattr(own_survey, "dsi4eu_projects", lambda: None)  # no classifier here
+    tables = iness.read_survey(own_surveys["two_waves"])
+    assert sorted(set(tables["projects"]["wave"])) == [2019, 2021]
+    matches = tables["wave_matches"]
+    projects = matches[matches["entity"] == "project"]
+    assert projects[["wave_from", "id_from", "wave_to", "id_to", "rule"]].values.tolist() == [
+        [2019, "P1", 2021, "P1", "same_id"], [2019, "P2", 2021, "P2", "same_id"],  # P2 renamed
+        [2019, "W1", 2021, "W2", "name"]]
+    organisations = matches[matches["entity"] == "organisation"]
+    assert set(organisations["rule"]) == {"same_id"} and len(organisations) == 2
+    # every template row once in the ledger, as a project; derived organisations have no rows
+    ledger = tables["ledger"]
+    assert ledger["source_row"].tolist() == list(range(1, 9))
+    assert set(ledger["entity"]) == {"project"} and set(ledger["outcome"]) == {"kept"}
+
+
+def test_one_id_in_two_waves_is_one_platform_but_not_twice_in_a_wave(tmp_path):
+    rows = [{**GOOD, "wave": "2019"}, {**GOOD, "wave": "2021"}, {**GOOD, "wave": ""}]
+    with pytest.raises(SurveyError) as error:
+        iness.read_survey(write(tmp_path, rows), wave=2021)
+    assert "rows [3, 4], column 'platform_id': 'A1' appears 2 times in wave 2021" in str(
+        error.value)
+
+
+def test_two_platforms_of_one_name_stay_two(tmp_path):
+    """A researcher's ids are declared unique: a shared name does not merge them."""
+    rows = [GOOD, {**GOOD, "platform_id": "A2"}]
+    tables = iness.read_survey(write(tmp_path, rows))
+    assert tables["projects"]["project_id"].tolist() == ["A1", "A2"]
+    assert set(tables["ledger"]["outcome"]) == {"kept"}

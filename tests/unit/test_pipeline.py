@@ -1,7 +1,7 @@
 """Record-level steps: duplicates, links, tags, wave matching, the ledger."""
 import pandas as pd
 
-from iness.clean import pipeline
+from iness.clean import match, pipeline
 
 
 def orgs(*rows):
@@ -71,10 +71,37 @@ def test_wave_matching_rules_in_order():
     new = pd.DataFrame({"org_id": ["1", "2", "3"],
                         "org_name": ["GOTEO", "Renamed Lab", "Fundacion Cibervoluntario"],
                         "website_domain": [None, "lab.eu", None]})
-    matches = pipeline.match_waves(old, new, "organisation")
-    assert matches[["id_2016", "id_2017", "rule"]].values.tolist() == [
+    matches = match.match_waves(old, new, "organisation")
+    assert matches[["id_from", "id_to", "rule"]].values.tolist() == [
         ["a", "1", "name"], ["b", "2", "website"], ["c", "3", "fuzzy_name"]]
-    assert matches["score"].iloc[2] >= pipeline.WAVE_FUZZY_THRESHOLD
+    assert matches["score"].iloc[2] >= match.WAVE_FUZZY_THRESHOLD
+
+
+def test_stable_ids_are_matched_first_and_one_to_one():
+    old = pd.DataFrame({"project_id": ["p1", "p2", "p3"],
+                        "project_name": ["Goteo", "Old name", "Decidim"],
+                        "website_domain": [None, None, None]})
+    new = pd.DataFrame({"project_id": ["p1", "p2", "x9"],
+                        "project_name": ["Decidim", "New name", "Goteo"],
+                        "website_domain": [None, None, None]})
+    assert match.match_waves(old, new, "project")[["id_from", "id_to", "rule"]].values.tolist() \
+        == [["p1", "x9", "name"], ["p3", "p1", "name"]]
+    found = match.match_waves(old, new, "project", same_id=True)
+    assert found[["id_from", "id_to", "rule"]].values.tolist() == [
+        ["p1", "p1", "same_id"], ["p2", "p2", "same_id"]]
+
+
+def test_consecutive_waves_are_matched_in_long_form():
+    def wave(year, *names):
+        return {"organisations": pd.DataFrame(columns=["org_id", "org_name", "website_domain"]),
+                "projects": pd.DataFrame({"project_id": [f"{year}-{i}" for i in range(len(names))],
+                                          "project_name": list(names), "website_domain": None})}
+    found = match.consecutive_matches({2021: wave(2021, "Goteo"), 2019: wave(2019, "Goteo", "X"),
+                                       2030: wave(2030, "X", "Goteo")}, same_id=False)
+    assert found.columns.tolist() == match.MATCH_COLUMNS
+    assert found[["wave_from", "id_from", "wave_to", "id_to"]].values.tolist() == [
+        [2019, "2019-0", 2021, "2021-0"], [2021, "2021-0", 2030, "2030-1"]]
+    assert match.consecutive_matches({2030: wave(2030, "X")}, same_id=True).empty
 
 
 def test_entity_ledger_marks_merges_and_suspects():
