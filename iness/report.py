@@ -125,11 +125,12 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def deterministic(notebook):
     """The executed notebook made byte-stable and clean to open: the installed
     kernel's spec in its metadata (JupyterLab then does not mark it modified),
-    no saved widget state, and widget outputs numbered by cell instead of
-    random model ids."""
+    no execution timestamps, no saved widget state, and widget outputs
+    numbered by cell instead of random model ids."""
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
+        cell.metadata.pop("execution", None)  # timestamps: a rerun would differ
         widgets = [output for output in cell.get("outputs", [])
                    if WIDGET_VIEW in output.get("data", {})]
         for number, output in enumerate(widgets):
