@@ -114,12 +114,22 @@ def merge_duplicates(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str
     return filled.reset_index()[frame.columns].reset_index(drop=True)
 
 
+def is_in(values: pd.Series, members) -> pd.Series:
+    """``values.isin(members)`` through a hash table of Python objects: pandas'
+    Arrow-string ``isin`` builds one Arrow scalar per member, slow for many ids."""
+    return values.astype(object).isin(members)
+
+
 def redirect(ids: pd.Series, merges: pd.DataFrame) -> pd.Series:
-    """Replace merged ids by their canonical id."""
+    """Replace merged ids by their canonical id (in the canonical ids' dtype)."""
     if merges.empty:
         return ids
-    mapped = ids.map(merges.set_index("id")["canonical_id"])
-    return mapped.where(mapped.notna(), ids)
+    canonical = merges.set_index("id")["canonical_id"]
+    merged = is_in(ids, canonical.index).to_numpy()
+    redirected = ids.astype(canonical.dtype)
+    if merged.any():
+        redirected[merged] = canonical.reindex(ids[merged]).to_numpy()
+    return redirected
 
 
 def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
@@ -132,9 +142,9 @@ def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
     reason = pd.Series(None, index=links.index, dtype=object)
     has_role = links["role"].notna()
     reason[has_role & ~links["role"].isin(known_roles)] = "unknown role"
-    reason[reason.isna() & ~links["project_id"].isin(project_ids)] = \
+    reason[reason.isna() & ~is_in(links["project_id"], project_ids)] = \
         "project id not in the project file"
-    reason[reason.isna() & ~links["org_id"].isin(org_ids)] = \
+    reason[reason.isna() & ~is_in(links["org_id"], org_ids)] = \
         "organisation id not in the organisation file"
     usable = links[reason.isna()]
     key = ["wave", "org_id", "project_id", "role"]
