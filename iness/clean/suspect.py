@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from .text import normalise_key
+from .text import distinct, distinct_keys, map_distinct, normalise_key, normalise_keys, spread
 
 #: whole names that are placeholders typed while testing the site
 PLACEHOLDER_NAMES = frozenset({
@@ -137,7 +137,11 @@ def _first_hit(patterns, texts) -> str | None:
 
 def name_reason(name: str | None) -> str | None:
     """The reasons a name alone gives: empty, placeholder, garbled or keyboard mash."""
-    key = normalise_key(name)
+    return _keyed_name_reason(name, normalise_key(name))
+
+
+def _keyed_name_reason(name: str | None, key: str) -> str | None:
+    """:func:`name_reason` given the name's :func:`normalise_key`."""
     if not key:
         return "empty_name"
     if key in PLACEHOLDER_NAMES or PLACEHOLDER_PATTERN.match(key):
@@ -173,20 +177,24 @@ def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (
             or _first_hit(DESCRIPTION_PATTERNS, descriptions))
 
 
-def _haystack(columns: list[pd.Series]) -> pd.Series:
-    """Lower-cased text and normalised keys of several columns, side by side."""
-    from .text import map_distinct
-    parts = []
-    for column in columns:
-        text = column.astype(object)
-        present = text.notna() & (text.astype(str) != "")
-        parts.append(text.where(present, "").astype(str).str.lower())
-    for column in columns:
-        parts.append(map_distinct(column, normalise_key).astype(str))
-    hay = parts[0]
-    for part in parts[1:]:
-        hay = hay + " " + part
-    return hay
+def _lowered(column: pd.Series) -> pd.Series:
+    """Each cell as text lower-cased by pandas' string dtype (Arrow's lower case,
+    not always Python's), blank when missing; once per distinct value."""
+    codes, uniques = distinct(column)
+    lowered = pd.Series(uniques, dtype=object).astype(str).str.lower()
+    return spread(lowered.tolist(), codes, "", column.index)
+
+
+def _haystack(columns: list[pd.Series], keys: dict[int, pd.Series] | None = None
+              ) -> pd.Series:
+    """Lower-cased text and normalised keys of several columns, side by side
+    (``keys``: the keys of some columns, by position, when already computed)."""
+    keys = keys or {}
+    lowered = [_lowered(column) for column in columns]
+    normalised = [keys[position] if position in keys else normalise_keys(column)
+                  for position, column in enumerate(columns)]
+    return pd.Series([" ".join(parts) for parts in zip(*lowered, *normalised)],
+                     index=columns[0].index, dtype="str")
 
 
 def _pattern_hits(hay: pd.Series, patterns) -> pd.Series:
@@ -203,8 +211,10 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
     """``is_suspect`` and ``suspect_reason`` for each record: the same verdicts as
     :func:`suspect_reason`, computed column-wise (names once per distinct value,
     keyword patterns over whole columns)."""
-    from .text import map_distinct
-    reason = map_distinct(names, name_reason)
+    codes, uniques = distinct(names)
+    keys = distinct_keys(uniques)
+    reason = spread([_keyed_name_reason(name, key) for name, key in zip(uniques, keys)],
+                    codes, name_reason(None), names.index)
     if len(companions):
         # only short all-caps names (acronyms?) need their record's other fields
         acronym = map_distinct(names, lambda name: isinstance(name, str)
@@ -214,7 +224,8 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
             companion = tuple(column.iloc[position] for column in companions)
             if is_keyboard_mash(names.iloc[position], companion):
                 reason.iloc[position] = "keyboard_mash"
-    spam = _pattern_hits(_haystack([names, *labels]), SPAM_PATTERNS)
+    name_keys = spread(keys, codes, "", names.index)
+    spam = _pattern_hits(_haystack([names, *labels], {0: name_keys}), SPAM_PATTERNS)
     reason = reason.where(reason.notna(), spam)
     if len(descriptions):
         prose = _pattern_hits(_haystack(list(descriptions)), DESCRIPTION_PATTERNS)
