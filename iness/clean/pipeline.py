@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .text import compact_key, map_distinct, normalise_key
+from .text import compact_key, compact_keys, normalise_key
 from .vocab import canonicalise_tags
 
 #: website hosts shared by unrelated organisations: never a reason to merge
@@ -32,7 +32,7 @@ ENTITY_KEYS = {"organisation": ("org_id", "org_name"),
 
 def _merge_key_columns(frame: pd.DataFrame, name_column: str, use_website: bool
                        ) -> list[pd.Series]:
-    keys = [map_distinct(frame[name_column], compact_key).rename("name")]
+    keys = [compact_keys(frame[name_column]).rename("name")]
     if use_website and "website_domain" in frame:
         domain = frame["website_domain"].where(~frame["website_domain"].isin(SHARED_HOSTS))
         keys.append(domain.rename("website"))
@@ -105,9 +105,10 @@ def merge_duplicates(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str
     protected = {id_column, "source_file", "source_row"}
     columns = [column for column in frame.columns if column not in protected]
     filled = kept.set_index(id_column)
+    donors = fill.reindex(filled.index)
     # combine_first would also widen dtypes; fill column by column instead
     for column in columns:
-        donor = fill[column].reindex(filled.index)
+        donor = donors[column]
         blank = filled[column].isna() & donor.notna()
         if blank.any():
             filled.loc[blank, column] = donor[blank]

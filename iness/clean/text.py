@@ -99,6 +99,15 @@ def map_distinct(values: pd.Series, function) -> pd.Series:
                   values.index)
 
 
+def frame_of_distinct(values: pd.Series, columns_of) -> pd.DataFrame:
+    """``columns_of(values)`` for a row-wise ``columns_of`` (Series -> DataFrame),
+    computed on the distinct values only (missing ones as ``None``) and spread
+    back onto the rows, dtypes kept."""
+    codes, uniques = distinct(values)
+    small = columns_of(pd.Series([*uniques, None], dtype=object))
+    return small.take(codes).set_axis(values.index)
+
+
 def _ascii_keys(texts: np.ndarray) -> np.ndarray:
     """:func:`normalise_key` of ASCII strings, computed by Arrow in one pass (for
     ASCII, folding is a no-op and every whitespace is a non-alphanumeric)."""
