@@ -11,7 +11,7 @@ import pandas as pd
 import pycountry
 
 from ..paths import PACKAGE_DATA
-from .text import is_missing, map_distinct, normalise_key
+from .text import distinct, is_missing, map_distinct, normalise_key, spread
 
 #: coordinate flags, in the order they are tested
 COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
@@ -137,6 +137,16 @@ def _outside_country(places: np.ndarray, stated: pd.Series) -> np.ndarray:
     return is_text & ~near
 
 
+def _coordinates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(parsed coordinate, is blank) of each cell, in one pass over distinct values."""
+    codes, uniques = distinct(values)
+    parsed = spread([parse_coordinate(value) for value in uniques], codes,
+                    parse_coordinate(None), values.index)
+    blank = spread([is_missing(value) for value in uniques], codes, is_missing(None),
+                   values.index)
+    return parsed.astype(float), blank.astype(bool)
+
+
 def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
                       country: pd.Series) -> pd.DataFrame:
     """Parse coordinates and flag each pair: missing, not numeric, out of range,
@@ -146,10 +156,9 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     outside its country keeps its value and its flag, since either the pin or the
     country may be the wrong one.
     """
-    latitude = map_distinct(latitude_raw, parse_coordinate).astype(float)
-    longitude = map_distinct(longitude_raw, parse_coordinate).astype(float)
-    blank = (map_distinct(latitude_raw, is_missing).astype(bool)
-             | map_distinct(longitude_raw, is_missing).astype(bool))
+    latitude, latitude_blank = _coordinates(latitude_raw)
+    longitude, longitude_blank = _coordinates(longitude_raw)
+    blank = latitude_blank | longitude_blank
     not_numeric = ~blank & (latitude.isna() | longitude.isna())
     out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))
     zero = ~blank & (latitude == 0) & (longitude == 0)

@@ -6,9 +6,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from .text import distinct, distinct_keys, map_distinct, normalise_key, normalise_keys, spread
+from .text import distinct, distinct_keys, map_distinct, normalise_key, spread
 
 #: whole names that are placeholders typed while testing the site
 PLACEHOLDER_NAMES = frozenset({
@@ -177,22 +178,25 @@ def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (
             or _first_hit(DESCRIPTION_PATTERNS, descriptions))
 
 
-def _lowered(column: pd.Series) -> pd.Series:
-    """Each cell as text lower-cased by pandas' string dtype (Arrow's lower case,
-    not always Python's), blank when missing; once per distinct value."""
-    codes, uniques = distinct(column)
-    lowered = pd.Series(uniques, dtype=object).astype(str).str.lower()
-    return spread(lowered.tolist(), codes, "", column.index)
+def _lowered(uniques: np.ndarray) -> list[str]:
+    """Distinct values as text lower-cased by pandas' string dtype (Arrow's lower
+    case, not always Python's)."""
+    return pd.Series(uniques, dtype=object).astype(str).str.lower().tolist()
 
 
-def _haystack(columns: list[pd.Series], keys: dict[int, pd.Series] | None = None
-              ) -> pd.Series:
-    """Lower-cased text and normalised keys of several columns, side by side
-    (``keys``: the keys of some columns, by position, when already computed)."""
-    keys = keys or {}
-    lowered = [_lowered(column) for column in columns]
-    normalised = [keys[position] if position in keys else normalise_keys(column)
-                  for position, column in enumerate(columns)]
+def _haystack(columns: list[pd.Series], distinct_names: tuple | None = None) -> pd.Series:
+    """Lower-cased text and normalised keys of several columns, side by side, each
+    computed once per distinct value (``distinct_names``: the first column's
+    codes, distinct values and keys, when already computed)."""
+    lowered, normalised = [], []
+    for position, column in enumerate(columns):
+        if position == 0 and distinct_names is not None:
+            codes, uniques, keys = distinct_names
+        else:
+            codes, uniques = distinct(column)
+            keys = distinct_keys(uniques)
+        lowered.append(spread(_lowered(uniques), codes, "", column.index))
+        normalised.append(spread(keys, codes, "", column.index))
     return pd.Series([" ".join(parts) for parts in zip(*lowered, *normalised)],
                      index=columns[0].index, dtype="str")
 
@@ -224,8 +228,7 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
             companion = tuple(column.iloc[position] for column in companions)
             if is_keyboard_mash(names.iloc[position], companion):
                 reason.iloc[position] = "keyboard_mash"
-    name_keys = spread(keys, codes, "", names.index)
-    spam = _pattern_hits(_haystack([names, *labels], {0: name_keys}), SPAM_PATTERNS)
+    spam = _pattern_hits(_haystack([names, *labels], (codes, uniques, keys)), SPAM_PATTERNS)
     reason = reason.where(reason.notna(), spam)
     if len(descriptions):
         prose = _pattern_hits(_haystack(list(descriptions)), DESCRIPTION_PATTERNS)
