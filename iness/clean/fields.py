@@ -7,7 +7,7 @@ from functools import lru_cache
 import pandas as pd
 
 from ..paths import PACKAGE_DATA
-from .text import is_missing
+from .text import frame_of_distinct, is_missing
 
 
 @lru_cache(maxsize=None)
@@ -65,6 +65,10 @@ def org_type_of(raw: str | None) -> str | None:
 
 def org_type_columns(values: pd.Series) -> pd.DataFrame:
     """org_type (categorical of the five types) and org_type_flag (ok, missing, unknown)."""
+    return frame_of_distinct(values, _org_type_columns)
+
+
+def _org_type_columns(values: pd.Series) -> pd.DataFrame:
     distinct = {value: org_type_of(value) for value in values.dropna().unique()}
     code = values.map(lambda value: distinct.get(value))
     blank = pd.Series([is_missing(value) or (org_type_of(value) is None
@@ -77,6 +81,10 @@ def org_type_columns(values: pd.Series) -> pd.DataFrame:
 
 def size_columns(values: pd.Series) -> pd.DataFrame:
     """Ordered size band with its rank and lower/upper bounds (upper missing for 1000+)."""
+    return frame_of_distinct(values, _size_columns)
+
+
+def _size_columns(values: pd.Series) -> pd.DataFrame:
     table = size_band_table().set_index("raw")
     key = values.map(lambda value: None if is_missing(value) else str(value).strip().lower())
     band = key.map(table["size_band"])

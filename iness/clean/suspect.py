@@ -6,9 +6,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from .text import normalise_key
+from .text import distinct, distinct_keys, map_distinct, normalise_key, spread
 
 #: whole names that are placeholders typed while testing the site
 PLACEHOLDER_NAMES = frozenset({
@@ -137,7 +138,11 @@ def _first_hit(patterns, texts) -> str | None:
 
 def name_reason(name: str | None) -> str | None:
     """The reasons a name alone gives: empty, placeholder, garbled or keyboard mash."""
-    key = normalise_key(name)
+    return _keyed_name_reason(name, normalise_key(name))
+
+
+def _keyed_name_reason(name: str | None, key: str) -> str | None:
+    """:func:`name_reason` given the name's :func:`normalise_key`."""
     if not key:
         return "empty_name"
     if key in PLACEHOLDER_NAMES or PLACEHOLDER_PATTERN.match(key):
@@ -173,20 +178,27 @@ def suspect_reason(name: str | None, labels: tuple = (), descriptions: tuple = (
             or _first_hit(DESCRIPTION_PATTERNS, descriptions))
 
 
-def _haystack(columns: list[pd.Series]) -> pd.Series:
-    """Lower-cased text and normalised keys of several columns, side by side."""
-    from .text import map_distinct
-    parts = []
-    for column in columns:
-        text = column.astype(object)
-        present = text.notna() & (text.astype(str) != "")
-        parts.append(text.where(present, "").astype(str).str.lower())
-    for column in columns:
-        parts.append(map_distinct(column, normalise_key).astype(str))
-    hay = parts[0]
-    for part in parts[1:]:
-        hay = hay + " " + part
-    return hay
+def _lowered(uniques: np.ndarray) -> list[str]:
+    """Distinct values as text lower-cased by pandas' string dtype (Arrow's lower
+    case, not always Python's)."""
+    return pd.Series(uniques, dtype=object).astype(str).str.lower().tolist()
+
+
+def _haystack(columns: list[pd.Series], distinct_names: tuple | None = None) -> pd.Series:
+    """Lower-cased text and normalised keys of several columns, side by side, each
+    computed once per distinct value (``distinct_names``: the first column's
+    codes, distinct values and keys, when already computed)."""
+    lowered, normalised = [], []
+    for position, column in enumerate(columns):
+        if position == 0 and distinct_names is not None:
+            codes, uniques, keys = distinct_names
+        else:
+            codes, uniques = distinct(column)
+            keys = distinct_keys(uniques)
+        lowered.append(spread(_lowered(uniques), codes, "", column.index))
+        normalised.append(spread(keys, codes, "", column.index))
+    return pd.Series([" ".join(parts) for parts in zip(*lowered, *normalised)],
+                     index=columns[0].index, dtype="str")
 
 
 def _pattern_hits(hay: pd.Series, patterns) -> pd.Series:
@@ -203,8 +215,10 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
     """``is_suspect`` and ``suspect_reason`` for each record: the same verdicts as
     :func:`suspect_reason`, computed column-wise (names once per distinct value,
     keyword patterns over whole columns)."""
-    from .text import map_distinct
-    reason = map_distinct(names, name_reason)
+    codes, uniques = distinct(names)
+    keys = distinct_keys(uniques)
+    reason = spread([_keyed_name_reason(name, key) for name, key in zip(uniques, keys)],
+                    codes, name_reason(None), names.index)
     if len(companions):
         # only short all-caps names (acronyms?) need their record's other fields
         acronym = map_distinct(names, lambda name: isinstance(name, str)
@@ -214,7 +228,7 @@ def flag_suspects(names: pd.Series, labels: list[pd.Series] = (),
             companion = tuple(column.iloc[position] for column in companions)
             if is_keyboard_mash(names.iloc[position], companion):
                 reason.iloc[position] = "keyboard_mash"
-    spam = _pattern_hits(_haystack([names, *labels]), SPAM_PATTERNS)
+    spam = _pattern_hits(_haystack([names, *labels], (codes, uniques, keys)), SPAM_PATTERNS)
     reason = reason.where(reason.notna(), spam)
     if len(descriptions):
         prose = _pattern_hits(_haystack(list(descriptions)), DESCRIPTION_PATTERNS)

@@ -7,7 +7,10 @@ import unicodedata
 from functools import lru_cache
 from html.parser import HTMLParser
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 _SPACE_RUN = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -75,14 +78,74 @@ def blank_to_none(value):
     return None if is_missing(value) else str(value)
 
 
+def distinct(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values): ``values`` is ``distinct[codes]``, missing cells
+    coded -1."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def spread(results, codes: np.ndarray, missing, index: pd.Index) -> pd.Series:
+    """One result per distinct value (``missing`` for code -1) back onto the rows."""
+    table = np.fromiter((*results, missing), dtype=object, count=len(results) + 1)
+    return pd.Series(table[codes], index=index, dtype=object)
+
+
 def map_distinct(values: pd.Series, function) -> pd.Series:
     """Apply ``function`` once per distinct value (missing values included) and
     spread the results back: cleaning cost grows with the vocabulary, not the rows."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    results = [function(value) for value in uniques]
-    missing = function(None)
-    return pd.Series([results[code] if code >= 0 else missing for code in codes],
-                     index=values.index, dtype=object)
+    codes, uniques = distinct(values)
+    return spread([function(value) for value in uniques], codes, function(None),
+                  values.index)
+
+
+def frame_of_distinct(values: pd.Series, columns_of) -> pd.DataFrame:
+    """``columns_of(values)`` for a row-wise ``columns_of`` (Series -> DataFrame),
+    computed on the distinct values only (missing ones as ``None``) and spread
+    back onto the rows, dtypes kept."""
+    codes, uniques = distinct(values)
+    small = columns_of(pd.Series([*uniques, None], dtype=object))
+    return small.take(codes).set_axis(values.index)
+
+
+def _ascii_keys(texts: np.ndarray) -> np.ndarray:
+    """:func:`normalise_key` of ASCII strings, computed by Arrow in one pass (for
+    ASCII, folding is a no-op and every whitespace is a non-alphanumeric)."""
+    array = pc.ascii_lower(pa.array(texts, type=pa.string()))
+    array = pc.replace_substring(array, "&", " and ")
+    array = pc.replace_substring_regex(array, "[^0-9a-z]+", " ")
+    return pc.utf8_trim(array, " ").to_numpy(zero_copy_only=False)
+
+
+def distinct_keys(uniques: np.ndarray) -> np.ndarray:
+    """:func:`normalise_key` of each of ``uniques`` (distinct values), ASCII
+    strings vectorised, the others one by one."""
+    keys = np.empty(len(uniques), dtype=object)
+    is_ascii = np.fromiter((isinstance(value, str) and value.isascii() for value in uniques),
+                           dtype=bool, count=len(uniques))
+    if is_ascii.any():
+        keys[is_ascii] = _ascii_keys(uniques[is_ascii])
+    for position in (~is_ascii).nonzero()[0]:
+        keys[position] = normalise_key(uniques[position])
+    return keys
+
+
+def normalise_keys(values: pd.Series) -> pd.Series:
+    """:func:`normalise_key` of every cell (object dtype): the same keys, computed
+    once per distinct value and vectorised for the ASCII ones.
+
+    >>> normalise_keys(pd.Series(["Café & Co.", None, " OPEN-data "])).tolist()
+    ['cafe and co', '', 'open data']
+    """
+    codes, uniques = distinct(values)
+    return spread(distinct_keys(uniques), codes, "", values.index)
+
+
+def compact_keys(values: pd.Series) -> pd.Series:
+    """:func:`compact_key` of every cell, as :func:`normalise_keys` does."""
+    codes, uniques = distinct(values)
+    keys = [key.replace(" ", "") for key in distinct_keys(uniques)]
+    return spread(keys, codes, "", values.index)
 
 
 def clean_text_series(values: pd.Series) -> pd.Series:

@@ -5,9 +5,13 @@ import re
 
 import pandas as pd
 
-from .text import is_missing, map_distinct
+from .text import frame_of_distinct, is_missing, map_distinct
 
 _DOMAIN = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}$")
+_SPACE = re.compile(r"\s+")
+_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://")
+_PATH_START = re.compile(r"[/?#]")
+_PAGE = re.compile(r"\.(php|html?|aspx?|jsp)$")
 
 
 def website_domain(value: str | None) -> tuple[str | None, str]:
@@ -22,16 +26,20 @@ def website_domain(value: str | None) -> tuple[str | None, str]:
     """
     if is_missing(value):
         return None, "missing"
-    text = re.sub(r"\s+", "", str(value)).lower()
-    text = re.sub(r"^[a-z][a-z0-9+.-]*://", "", text)
-    host = re.split(r"[/?#]", text, maxsplit=1)[0].split("@")[-1].split(":")[0]
+    text = _SPACE.sub("", str(value)).lower()
+    text = _SCHEME.sub("", text)
+    host = _PATH_START.split(text, maxsplit=1)[0].split("@")[-1].split(":")[0]
     host = host.removeprefix("www.").strip(".")
-    if _DOMAIN.match(host) and not re.search(r"\.(php|html?|aspx?|jsp)$", host):
+    if _DOMAIN.match(host) and not _PAGE.search(host):
         return host, "ok"
     return None, "fragment"
 
 
 def website_columns(values: pd.Series) -> pd.DataFrame:
+    return frame_of_distinct(values, _website_columns)
+
+
+def _website_columns(values: pd.Series) -> pd.DataFrame:
     pairs = map_distinct(values, website_domain)
     return pd.DataFrame({"website_domain": pairs.str[0], "website_flag": pairs.str[1]},
                         index=values.index)
