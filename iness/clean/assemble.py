@@ -125,6 +125,18 @@ def clean_survey(records: Records) -> dict[str, pd.DataFrame]:
     return tables
 
 
+def sorted_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """``frame.sort_values(columns, kind="stable")`` with a fresh index, sorted
+    by Arrow (several times faster on long string keys; the same order: UTF-8
+    bytes sort as code points do, missing values last)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    keys = pa.Table.from_pandas(frame[columns], preserve_index=False)
+    order = pc.sort_indices(keys, sort_keys=[(column, "ascending", "at_end")
+                                             for column in columns])
+    return frame.take(order.to_numpy()).reset_index(drop=True)
+
+
 def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Stable row order and dtypes, so that a rebuild writes the same bytes."""
     orders = {"organisations": ["wave", "org_id"], "projects": ["wave", "project_id"],
@@ -134,7 +146,7 @@ def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
               "wave_matches": ["entity", "wave_from", "wave_to", "id_from", "id_to"]}
     tidied = {}
     for name, frame in tables.items():
-        frame = frame.sort_values(orders[name], kind="stable").reset_index(drop=True)
+        frame = sorted_rows(frame, orders[name])
         for column in ("wave", "wave_from", "wave_to"):
             if column in frame:
                 frame[column] = frame[column].astype("int16")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .pipeline import ENTITY_KEYS, SHARED_HOSTS
-from .text import compact_key, normalise_key
+from .pipeline import ENTITY_KEYS, SHARED_HOSTS, is_in
+from .text import compact_keys, normalise_keys
 
 #: rapidfuzz ratio (0-100) for a fuzzy name match between waves
 WAVE_FUZZY_THRESHOLD = 90.0
@@ -16,7 +16,7 @@ MATCH_COLUMNS = ["entity", "wave_from", "id_from", "wave_to", "id_to", "rule", "
 #: records (``_id``, ``_name``, ``website_domain``)
 EXACT_RULES = {
     "same_id": lambda frame: frame["_id"],
-    "name": lambda frame: frame["_name"].map(compact_key),
+    "name": lambda frame: compact_keys(frame["_name"]),
     "website": lambda frame: frame["website_domain"].where(
         ~frame["website_domain"].isin(SHARED_HOSTS)),
 }
@@ -29,7 +29,7 @@ def fuzzy_pairs(old: pd.DataFrame, new: pd.DataFrame, id_column: str, name_colum
     (blocking keeps the cost near linear: typos rarely hit the first letters).
     Returns id_from, id_to, score, best first."""
     def keyed(frame):
-        names = frame[name_column].map(normalise_key)
+        names = normalise_keys(frame[name_column])
         return frame.assign(_name=names, _block=names.str.replace(" ", "").str[:3])
     old, new = keyed(old), keyed(new)
     found = []
@@ -77,8 +77,8 @@ def match_waves(old: pd.DataFrame, new: pd.DataFrame, entity: str, same_id: bool
         pairs = pairs.drop_duplicates(subset="id_from").drop_duplicates(subset="id_to")
         taken.append(pairs[["id_from", "id_to"]].assign(
             rule=rule, score=pairs["score"] if "score" in pairs else 100.0))
-        old_left = old_left[~old_left["_id"].isin(pairs["id_from"])]
-        new_left = new_left[~new_left["_id"].isin(pairs["id_to"])]
+        old_left = old_left[~is_in(old_left["_id"], pairs["id_from"])]
+        new_left = new_left[~is_in(new_left["_id"], pairs["id_to"])]
 
     for rule, key in EXACT_RULES.items():
         if same_id or rule != "same_id":

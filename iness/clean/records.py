@@ -50,7 +50,8 @@ def tags_from_text(frame: pd.DataFrame, columns: dict[str, str], entity: str,
     raw_value, source_file, source_row."""
     parts = []
     for column, facet in columns.items():
-        atoms = frame[column].map(lambda value: split_multi(value, separator)).explode().dropna()
+        atoms = map_distinct(frame[column], lambda value: split_multi(value, separator)
+                             ).explode().dropna()
         parts.append(pd.DataFrame({
             "entity": entity, "entity_id": ids.loc[atoms.index].to_numpy(),
             "facet": facet, "raw_value": atoms.to_numpy(), "source_file": source_file,
