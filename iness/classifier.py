@@ -24,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import KFold
 from sklearn.pipeline import FeatureUnion
+from threadpoolctl import threadpool_limits
 
 from . import codebook
 from .codes import CODES_COLUMNS, NONE, confidence_of
@@ -144,15 +145,24 @@ def fit(texts: list[str], labels: pd.DataFrame, tune: bool = True) -> Fitted:
                   else dict.fromkeys(labels.columns, THRESHOLD))
     vectoriser = _vectoriser()
     features = vectoriser.fit_transform(texts)
+    return Fitted(vectoriser, fit_models(features, labels), thresholds)
+
+
+def fit_models(features, labels: pd.DataFrame) -> dict:
+    """One model per target on the units whose target is known, or the share of
+    positives for a target with too few of either to learn."""
     models: dict = {}
-    for target in labels.columns.drop(["unit_id", "primary_category"]):
-        known = labels[target].notna().to_numpy()
-        y = labels.loc[known, target].astype(int).to_numpy()
-        if y.sum() < MIN_POSITIVES or y.sum() == len(y):
-            models[target] = float(y.mean()) if len(y) else 0.0  # too few to learn
-            continue
-        models[target] = _binary_model().fit(features[known], y)
-    return Fitted(vectoriser, models, thresholds)
+    # liblinear's solver calls BLAS on vectors as long as the vocabulary, where
+    # OpenBLAS's threads cost more than they save (three times slower on two cores)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for target in labels.columns.drop(["unit_id", "primary_category"]):
+            known = labels[target].notna().to_numpy()
+            y = labels.loc[known, target].astype(int).to_numpy()
+            if y.sum() < MIN_POSITIVES or y.sum() == len(y):
+                models[target] = float(y.mean()) if len(y) else 0.0  # too few to learn
+                continue
+            models[target] = _binary_model().fit(features[known], y)
+    return models
 
 
 def primary_from(probabilities: pd.DataFrame) -> np.ndarray:
