@@ -15,9 +15,6 @@ between classifier and coding is never measured on training data.
 """
 from __future__ import annotations
 
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -40,8 +37,6 @@ INNER_FOLDS = 3
 THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
 #: fewest positive examples a binary target needs to be learned
 MIN_POSITIVES = 5
-#: processes the outer folds of :func:`cross_validate` run on (at most one per core)
-CV_WORKERS = 2
 
 
 def unit_texts(projects: pd.DataFrame) -> pd.DataFrame:
@@ -229,40 +224,14 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFr
     data = labels.merge(texts, on="unit_id", how="inner")
     labels = data[labels.columns]
     folds = KFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    _SHARED["cv"] = (read(data["text"].tolist()), labels, data["unit_id"].to_numpy(),
-                     list(folds.split(data)))
-    try:
-        predictions = _map_folds(_fold_prediction, range(FOLDS))
-    finally:
-        _SHARED.pop("cv", None)
+    documents = read(data["text"].tolist())
+    predictions = []
+    for train, test in folds.split(data):
+        model = fit_read(_subset(documents, train), labels.iloc[train])
+        predicted = model.predict_read(_subset(documents, test))
+        predictions.append(predicted.assign(unit_id=data["unit_id"].iloc[test].to_numpy()))
     oof = pd.concat(predictions, ignore_index=True).set_index("unit_id").loc[data["unit_id"]]
     return oof.reset_index(), scores(labels, oof.reset_index())
-
-
-#: what :func:`_fold_prediction` reads: set before the folds' workers are forked,
-#: so that they inherit the texts' n-grams instead of receiving them pickled
-_SHARED: dict = {}
-
-
-def _fold_prediction(fold: int) -> pd.DataFrame:
-    """Predictions for the test units of one outer fold, by a model (and
-    thresholds) fitted on its training units."""
-    documents, labels, unit_ids, splits = _SHARED["cv"]
-    train, test = splits[fold]
-    model = fit_read(_subset(documents, train), labels.iloc[train])
-    return model.predict_read(_subset(documents, test)).assign(unit_id=unit_ids[test])
-
-
-def _map_folds(function, folds) -> list:
-    """``function`` on every fold, on up to :data:`CV_WORKERS` forked processes
-    where the system forks (the folds are independent and each is
-    deterministic, so the results are the same as one after the other)."""
-    folds = list(folds)
-    workers = min(CV_WORKERS, os.cpu_count() or 1, len(folds))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [function(fold) for fold in folds]
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(function, folds))
 
 
 def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
