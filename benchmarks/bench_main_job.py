@@ -1,7 +1,8 @@
 """Time the main job (``iness run``) cold on this machine and print each stage,
 the total, the target and whether it is met: fetch (from the cache), build,
 each notebook (as ``iness run`` runs them: in parallel, one kernel per worker),
-the report as a whole (notebooks, HTML pages, index) and the whole job.
+the report as a whole (notebooks, HTML pages, index) and the whole job; and the
+CPU seconds of the build, the report and the whole job ([CPU]).
 
     python benchmarks/bench_main_job.py [--repeat N] [--workers N]
 
@@ -18,6 +19,7 @@ import contextlib
 import json
 import logging
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -60,12 +62,23 @@ def run_once(workers: int | None) -> dict[str, float]:
             ("report (notebooks + pages)", lambda: report.write_report(
                 target=target / "report", parameters={"DATA": str(target / "tables")},
                 workers=workers))):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         with notebook_seconds(report, timings):
             step()
         timings[label] = time.perf_counter() - started
+        timings[f"{label} [CPU]"] = cpu_seconds() - cpu
     timings["whole main job"] = time.perf_counter() - started_all
+    timings["whole main job [CPU]"] = cpu_seconds()
     return timings
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished children (the notebook
+    workers and their kernels): unlike wall time, other programs on the
+    machine hardly change it."""
+    own, children = (resource.getrusage(who) for who in (resource.RUSAGE_SELF,
+                                                           resource.RUSAGE_CHILDREN))
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def table(runs: list[dict[str, float]]) -> str:
