@@ -16,6 +16,7 @@ between classifier and coding is never measured on training data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import precision_recall_fscore_support
 from sklearn.model_selection import KFold
 from sklearn.pipeline import FeatureUnion
+from threadpoolctl import threadpool_limits
 
 from . import codebook
 from .codes import CODES_COLUMNS, NONE, confidence_of
@@ -62,13 +64,28 @@ def label_matrix(coding: pd.DataFrame) -> pd.DataFrame:
     return labels
 
 
+#: how each half of the features reads a text: word (1-2) and character (2-5) n-grams
+READING = {"words": {"analyzer": "word", "ngram_range": (1, 2), "strip_accents": "unicode"},
+           "chars": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
+#: how each half weighs the n-grams read
+WEIGHTING = {"words": {"min_df": 2, "sublinear_tf": True},
+             "chars": {"min_df": 2, "sublinear_tf": True, "max_features": 60000}}
+
+
+def read(texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Each text's word and character n-grams. Reading is most of a vectoriser's
+    work, so a cross-validation reads every text once and its fits share them."""
+    words, chars = (TfidfVectorizer(**READING[half]).build_analyzer()
+                    for half in ("words", "chars"))
+    return [(words(text), chars(text)) for text in texts]
+
+
 def _vectoriser() -> FeatureUnion:
+    """TF-IDF of texts already :func:`read`: the same features as vectorisers
+    reading the texts themselves."""
     return FeatureUnion([
-        ("words", TfidfVectorizer(analyzer="word", ngram_range=(1, 2), min_df=2,
-                                  sublinear_tf=True, strip_accents="unicode")),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
-                                  sublinear_tf=True, max_features=60000)),
-    ])
+        (half, TfidfVectorizer(analyzer=itemgetter(position), **WEIGHTING[half]))
+        for position, half in enumerate(("words", "chars"))])
 
 
 def _binary_model() -> LogisticRegression:
@@ -84,13 +101,17 @@ class Fitted:
 
     def predict(self, texts: list[str]) -> pd.DataFrame:
         """Probabilities per binary target, and the primary category."""
-        if not texts:
+        return self.predict_read(read(texts))
+
+    def predict_read(self, documents: list) -> pd.DataFrame:
+        """:meth:`predict` for texts already :func:`read`."""
+        if not documents:
             return pd.DataFrame()
-        features = self.vectoriser.transform(texts)
+        features = self.vectoriser.transform(documents)
         out = {}
         for target, model in self.models.items():
             if isinstance(model, float):
-                out[target] = np.full(len(texts), model)
+                out[target] = np.full(len(documents), model)
             else:
                 out[target] = model.predict_proba(features)[:, 1]
         # rescale so that each target's own threshold sits at THRESHOLD
@@ -110,49 +131,80 @@ def rescale(probability: np.ndarray, threshold: float) -> np.ndarray:
     return np.where(probability < threshold, low, high)
 
 
-def tuned_thresholds(texts: list[str], labels: pd.DataFrame) -> dict[str, float]:
+def tuned_thresholds(documents: list, labels: pd.DataFrame) -> dict[str, float]:
     """Per target, the threshold that maximises F1 in an inner cross-validation
-    of the training units (balanced logistic models rank well but are shy of
-    predicting rare targets at 0.5)."""
+    of the training units (texts already :func:`read`; balanced logistic models
+    rank well but are shy of predicting rare targets at 0.5)."""
     inner = KFold(n_splits=INNER_FOLDS, shuffle=True, random_state=SEED)
     targets = labels.columns.drop(["unit_id", "primary_category"])
     collected = pd.DataFrame(index=labels.index, columns=targets, dtype=float)
     for train, test in inner.split(labels):
-        model = fit(list(np.asarray(texts, dtype=object)[train]), labels.iloc[train],
-                    tune=False)
-        predicted = model.predict(list(np.asarray(texts, dtype=object)[test]))
+        model = fit_read(_subset(documents, train), labels.iloc[train], tune=False)
+        predicted = model.predict_read(_subset(documents, test))
         collected.iloc[test] = predicted[targets].to_numpy()
     thresholds = {}
     for target in targets:
         known = labels[target].notna().to_numpy()
         truth = labels.loc[known, target].astype(int).to_numpy()
         scores = collected.loc[known, target].to_numpy()
-        f1 = [_f1(truth, scores >= cut) for cut in THRESHOLD_GRID]
+        f1 = f1_at_cuts(truth, scores, THRESHOLD_GRID)
         thresholds[target] = float(THRESHOLD_GRID[int(np.argmax(f1))])
     return thresholds
 
 
-def _f1(truth: np.ndarray, guess: np.ndarray) -> float:
-    return precision_recall_fscore_support(truth, guess.astype(int), average="binary",
-                                           zero_division=0)[2]
+def f1_at_cuts(truth: np.ndarray, scores: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """F1 of predicting ``scores >= cut``, for every cut at once; 0 where nothing
+    is true or predicted. The same arithmetic as scikit-learn's binary F1 with
+    ``zero_division=0``, so that ties between cuts fall the same way.
+
+    >>> f1_at_cuts(np.array([1, 0, 1, 0]), np.array([0.9, 0.6, 0.4, 0.1]),
+    ...            np.array([0.5, 0.95])).tolist()
+    [0.5, 0.0]
+    """
+    guess = scores[:, None] >= cuts[None, :]
+    true_positives = (guess & (truth[:, None] == 1)).sum(axis=0).astype(float)
+    denominator = float((truth == 1).sum()) + guess.sum(axis=0).astype(float)
+    safe = np.where(denominator > 0, denominator, 1.0)
+    return np.where(denominator > 0, 2.0 * true_positives / safe, 0.0)
+
+
+def _subset(documents: list, rows: np.ndarray) -> list:
+    return [documents[row] for row in rows]
 
 
 def fit(texts: list[str], labels: pd.DataFrame, tune: bool = True) -> Fitted:
     """Fit the vectoriser and one model per target on the given units; with
     ``tune``, each target's threshold comes from an inner cross-validation."""
-    thresholds = (tuned_thresholds(texts, labels) if tune
+    return fit_read(read(texts), labels, tune)
+
+
+def fit_read(documents: list, labels: pd.DataFrame, tune: bool = True) -> Fitted:
+    """:func:`fit` on texts already :func:`read`."""
+    thresholds = (tuned_thresholds(documents, labels) if tune
                   else dict.fromkeys(labels.columns, THRESHOLD))
     vectoriser = _vectoriser()
-    features = vectoriser.fit_transform(texts)
+    features = vectoriser.fit_transform(documents)
+    return Fitted(vectoriser, fit_models(features, labels), thresholds)
+
+
+def fit_models(features, labels: pd.DataFrame) -> dict:
+    """One model per target on the units whose target is known, or the share of
+    positives for a target with too few of either to learn."""
     models: dict = {}
-    for target in labels.columns.drop(["unit_id", "primary_category"]):
-        known = labels[target].notna().to_numpy()
-        y = labels.loc[known, target].astype(int).to_numpy()
-        if y.sum() < MIN_POSITIVES or y.sum() == len(y):
-            models[target] = float(y.mean()) if len(y) else 0.0  # too few to learn
-            continue
-        models[target] = _binary_model().fit(features[known], y)
-    return Fitted(vectoriser, models, thresholds)
+    # sorted once here rather than once per target: LogisticRegression sorts the
+    # rows it is given (np.max on them) before liblinear reads them, the same order
+    features = features.sorted_indices()
+    # liblinear's solver calls BLAS on vectors as long as the vocabulary, where
+    # OpenBLAS's threads cost more than they save (three times slower on two cores)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for target in labels.columns.drop(["unit_id", "primary_category"]):
+            known = labels[target].notna().to_numpy()
+            y = labels.loc[known, target].astype(int).to_numpy()
+            if y.sum() < MIN_POSITIVES or y.sum() == len(y):
+                models[target] = float(y.mean()) if len(y) else 0.0  # too few to learn
+                continue
+            models[target] = _binary_model().fit(features[known], y)
+    return models
 
 
 def primary_from(probabilities: pd.DataFrame) -> np.ndarray:
@@ -172,10 +224,11 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFr
     data = labels.merge(texts, on="unit_id", how="inner")
     labels = data[labels.columns]
     folds = KFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    documents = read(data["text"].tolist())
     predictions = []
     for train, test in folds.split(data):
-        model = fit(data["text"].iloc[train].tolist(), labels.iloc[train])
-        predicted = model.predict(data["text"].iloc[test].tolist())
+        model = fit_read(_subset(documents, train), labels.iloc[train])
+        predicted = model.predict_read(_subset(documents, test))
         predictions.append(predicted.assign(unit_id=data["unit_id"].iloc[test].to_numpy()))
     oof = pd.concat(predictions, ignore_index=True).set_index("unit_id").loc[data["unit_id"]]
     return oof.reset_index(), scores(labels, oof.reset_index())

@@ -15,10 +15,8 @@ from pathlib import Path
 import matplotlib
 import matplotlib.container
 import matplotlib.pyplot as plt
-import networkx as nx
 import numpy as np
 import pandas as pd
-import seaborn as sns
 
 from . import i18n, taxonomy
 from .paths import FIGURES_DIR_VARIABLE, PACKAGE_DATA
@@ -136,6 +134,7 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
     """Where the organisations are: located points inside the European frame
     (the legend counts what is drawn; a note counts the located ones outside it)
     and organisations per country."""
+    import seaborn as sns
     from .analysis import country_label
     lang = language(lang)
     located = organisations[organisations["coord_flag"] == "ok"]
@@ -237,6 +236,7 @@ def target_bars(counts: pd.DataFrame, title_key: str, lang: str | None = None,
                 colour_by_category: bool = False):
     """Share of platforms per target, one bar per wave; the talk's 8 categories
     coloured, the groups outside them grey."""
+    import seaborn as sns
     lang = language(lang)
     data = counts.copy()
     labels = data.drop_duplicates("target_id")["label"].tolist()
@@ -302,6 +302,7 @@ def share_heatmap(table: pd.DataFrame, title_key: str, lang: str | None = None,
     """A heatmap of shares (rows x columns), annotated in percent. When the table
     has a ``platforms`` column (each row's n), each cell also shows its 95 %
     interval, each row its n, and small rows are marked with a dagger."""
+    import seaborn as sns
     from .analysis import SMALL_GROUP, wilson_interval
     lang = language(lang)
     values = table.drop(columns=[c for c in drop if c in table.columns]).astype(float)
@@ -341,6 +342,7 @@ def _share_with_interval(value: float, n: int, interval, lang: str | None = None
 
 def cooccurrence_heatmap(matrix: pd.DataFrame, lang: str | None = None):
     """Platforms in two categories at once (the diagonal: the category alone)."""
+    import seaborn as sns
     lang = language(lang)
     names = taxonomy.label_of("category", lang)
     table = matrix.rename(index=names, columns=names)
@@ -362,6 +364,7 @@ def cooccurrence_heatmap(matrix: pd.DataFrame, lang: str | None = None):
 def activity_diagrams(lang: str | None = None):
     """The five key activities drawn as the talk draws them: who is matched to,
     or supported by, whom (networkx, bipartite layout)."""
+    import networkx as nx
     lang = language(lang)
     activities = taxonomy.activities().sort_values("order")
     edges = taxonomy.activity_patterns()
