@@ -290,7 +290,7 @@ def references_page(language: str = "en") -> str:
 
 def dictionary_page(language: str = "en") -> str:
     """The processed tables' columns, types and meanings (:mod:`iness.schemas`)."""
-    from .schemas import dictionary_markdown
+    from .dictionary import dictionary_markdown
     title = words("Data dictionary", language)
     intro = words("The tables `iness build` and `iness survey` write (Parquet and CSV), as "
                   "`iness.load(name)` returns them.", language)

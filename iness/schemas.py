@@ -1,14 +1,10 @@
 """pandera schemas of the processed tables, validated lazily (every failure at once)."""
 from __future__ import annotations
 
-import pandas as pd
 import pandera.pandas as pa
 
-from . import codebook
-from .clean.fields import org_type_table, role_table, size_band_table
-from .codes import CONFIDENCE, METHODS
+from .dictionary import DICTIONARY, dictionary, table_descriptions, vocabulary
 from .errors import ValidationError
-from .paths import PACKAGE_DATA
 
 #: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
 WAVE_RANGE = (1990, 2100)
@@ -27,34 +23,6 @@ def _text(nullable=True, checks=None, unique=False):
     return pa.Column(None, checks=[TEXT, *(checks or [])], nullable=nullable, unique=unique)
 
 
-#: where each table's columns, types and meanings are written: the schemas
-#: below and the report's data dictionary both come from it
-DICTIONARY = PACKAGE_DATA / "tables" / "dictionary.csv"
-TABLES = PACKAGE_DATA / "tables" / "tables.csv"
-
-
-def dictionary() -> pd.DataFrame:
-    """Every column of every processed table: kind, nullable, allowed values and
-    meaning (en, fr)."""
-    return pd.read_csv(DICTIONARY, dtype=str, keep_default_na=False)
-
-
-def table_descriptions() -> pd.DataFrame:
-    """Every processed table: its key columns and meaning (en, fr)."""
-    return pd.read_csv(TABLES, dtype=str, keep_default_na=False).set_index("table")
-
-
-def _vocabulary(name: str) -> list[str]:
-    """Allowed values: ``a|b|c`` written out, or a named vocabulary."""
-    named = {"org_types": lambda: org_type_table()["org_type"].tolist(),
-             "size_bands": lambda: size_band_table()["size_band"].tolist(),
-             "roles": lambda: role_table()["role"].tolist(),
-             "methods": lambda: list(METHODS), "confidence": lambda: list(CONFIDENCE)}
-    if name.startswith("codebook:"):
-        return codebook.allowed(name.split(":", 1)[1])
-    return named[name]() if name in named else name.split("|")
-
-
 def _column(kind: str, nullable: bool, allowed: str) -> pa.Column:
     """A pandera column from its kind in the dictionary."""
     if kind in ("text", "id", "text_nonempty", "country_code", "domain"):
@@ -63,7 +31,7 @@ def _column(kind: str, nullable: bool, allowed: str) -> pa.Column:
                  "domain": [pa.Check.str_matches(r"^[a-z0-9.-]+\.[a-z]{2,}$")]}.get(kind, [])
         return _text(nullable=nullable, checks=extra)
     if kind == "choice":
-        return pa.Column(None, pa.Check.isin(_vocabulary(allowed)), nullable=nullable)
+        return pa.Column(None, pa.Check.isin(vocabulary(allowed)), nullable=nullable)
     numbers = {"wave": ("int16", pa.Check.in_range(*WAVE_RANGE)),
                "latitude": (float, pa.Check.in_range(-90, 90)),
                "longitude": (float, pa.Check.in_range(-180, 180)),
@@ -103,26 +71,6 @@ def schema(table: str) -> pa.DataFrameSchema:
 
 
 SCHEMAS = {table: schema(table) for table in table_descriptions().index}
-
-
-def dictionary_markdown(lang: str = "en") -> str:
-    """The data dictionary as Markdown: one section per table, one row per column."""
-    heading = {"en": ("Column", "Type", "Empty allowed", "Allowed values", "Meaning", "Key"),
-               "fr": ("Colonne", "Type", "Vide permis", "Valeurs permises", "Sens", "Clé")}[lang]
-    yes_no = {"en": {"yes": "yes", "no": "no"}, "fr": {"yes": "oui", "no": "non"}}[lang]
-    parts = []
-    for table, about in table_descriptions().iterrows():
-        colon = " :" if lang == "fr" else ":"
-        key = (f" {heading[5]}{colon} `{', '.join(about['key'].split('|'))}`." if about["key"]
-               else "")
-        parts.append(f"## {table}\n\n{about[f'meaning_{lang}']}.{key}\n")
-        parts.append("| " + " | ".join(heading[:5]) + " |\n|---|---|---|---|---|")
-        for row in dictionary().query("table == @table").itertuples():
-            allowed = ", ".join(_vocabulary(row.allowed)) if row.allowed else ""
-            parts.append(f"| `{row.column}` | {row.kind} | {yes_no[row.nullable]} | {allowed} | "
-                         f"{getattr(row, f'meaning_{lang}')} |")
-        parts.append("")
-    return "\n".join(parts)
 
 
 def validate_tables(tables: dict) -> dict:

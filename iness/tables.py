@@ -23,7 +23,7 @@ def _rebuild_hint(folder: Path) -> str:
 
 def _read(name: str, folder: Path) -> pd.DataFrame:
     """One table file, checked to be readable Parquet with its schema's columns."""
-    from .schemas import SCHEMAS
+    from .dictionary import table_columns
     path = folder / f"{name}.parquet"
     if not path.is_file():
         outputs.recover_if_interrupted(folder)
@@ -38,7 +38,7 @@ def _read(name: str, folder: Path) -> pd.DataFrame:
         reason = " ".join(str(error).replace(f" '{path}'", "").split())[:160]
         raise InessError(f"{path} is damaged (not readable as Parquet: {reason}): "
                          f"{_rebuild_hint(folder)}") from None
-    missing = [column for column in SCHEMAS[name].columns if column not in frame.columns]
+    missing = [column for column in table_columns(name) if column not in frame.columns]
     if missing:
         shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5
                                           else "")

@@ -2,12 +2,13 @@
 import pandas as pd
 import pytest
 
+from iness import dictionary as data_dictionary
 from iness import schemas
 from iness.errors import ValidationError
 
 
 def test_every_table_has_a_schema_built_from_the_dictionary():
-    dictionary = schemas.dictionary()
+    dictionary = data_dictionary.dictionary()
     assert set(schemas.SCHEMAS) == set(dictionary["table"])
     for table, schema in schemas.SCHEMAS.items():
         assert set(schema.columns) == set(dictionary.query("table == @table")["column"])
@@ -38,6 +39,6 @@ def test_an_unknown_kind_is_an_error():
 
 def test_the_dictionary_page_has_a_section_per_table_in_both_languages():
     for lang, word in (("en", "Meaning"), ("fr", "Sens")):
-        page = schemas.dictionary_markdown(lang)
+        page = data_dictionary.dictionary_markdown(lang)
         assert page.count("\n## ") + page.startswith("## ") == len(schemas.SCHEMAS)
         assert word in page and "`coding_status`" in page
