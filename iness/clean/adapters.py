@@ -11,7 +11,7 @@ Everything after the adapter is the same for every survey.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 import pandas as pd
 
@@ -29,8 +29,9 @@ class SourceFile(NamedTuple):
 @dataclass(frozen=True)
 class Records:
     """What an adapter hands the shared pipeline."""
-    #: year -> record frames of that wave
-    waves: dict[int, dict[str, pd.DataFrame]]
+    #: year -> record frames of that wave, or a function making them (then the
+    #: pipeline extracts one wave at a time and keeps only its clean tables)
+    waves: dict[int, dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]]]
     #: every raw file (its name as ``source_file`` says it) and what its rows are
     files: dict[str, SourceFile]
     #: one id in two waves is one record: waves are matched by id first
@@ -54,9 +55,9 @@ def dsi4eu(raw: dict[str, pd.DataFrame]) -> Records:
     files = {w.ORGS_2016: "organisation", w.PROJECTS_2016: "project", w.LINKS_2016: "link",
              w.ORGS_2017: "organisation", w.PROJECTS_2017: "project"}
     return Records(
-        waves={2016: w.extract_wave2016(raw[w.ORGS_2016], raw[w.PROJECTS_2016],
-                                        raw[w.LINKS_2016]),
-               2017: w.extract_wave2017(raw[w.ORGS_2017], raw[w.PROJECTS_2017])},
+        waves={2016: lambda: w.extract_wave2016(raw[w.ORGS_2016], raw[w.PROJECTS_2016],
+                                                raw[w.LINKS_2016]),
+               2017: lambda: w.extract_wave2017(raw[w.ORGS_2017], raw[w.PROJECTS_2017])},
         files={name: SourceFile(entity, len(raw[name])) for name, entity in files.items()},
         stable_ids=False, merge_duplicates=True,
         # 2017 lists each link on both of its sides

@@ -109,7 +109,8 @@ def clean_survey(records: Records) -> dict[str, pd.DataFrame]:
     """Every clean table of a survey from its adapter's records (and the codes it
     declares, when it does): each wave cleaned, consecutive waves matched, every
     raw row checked to be in the ledger."""
-    cleaned = {year: clean_wave(frames, records.merge_duplicates, records.derived,
+    cleaned = {year: clean_wave(frames() if callable(frames) else frames,
+                                records.merge_duplicates, records.derived,
                                 records.repeated_link_reasons.get(year, REPEATED_LINK))
                for year, frames in sorted(records.waves.items())}
     tables = {name: pd.concat([wave[name] for wave in cleaned.values()], ignore_index=True)
@@ -125,18 +126,6 @@ def clean_survey(records: Records) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def sorted_rows(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    """``frame.sort_values(columns, kind="stable")`` with a fresh index, sorted
-    by Arrow (several times faster on long string keys; the same order: UTF-8
-    bytes sort as code points do, missing values last)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    keys = pa.Table.from_pandas(frame[columns], preserve_index=False)
-    order = pc.sort_indices(keys, sort_keys=[(column, "ascending", "at_end")
-                                             for column in columns])
-    return frame.take(order.to_numpy()).reset_index(drop=True)
-
-
 def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Stable row order and dtypes, so that a rebuild writes the same bytes."""
     orders = {"organisations": ["wave", "org_id"], "projects": ["wave", "project_id"],
@@ -146,7 +135,7 @@ def tidy(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
               "wave_matches": ["entity", "wave_from", "wave_to", "id_from", "id_to"]}
     tidied = {}
     for name, frame in tables.items():
-        frame = sorted_rows(frame, orders[name])
+        frame = frame.sort_values(orders[name], kind="stable").reset_index(drop=True)
         for column in ("wave", "wave_from", "wave_to"):
             if column in frame:
                 frame[column] = frame[column].astype("int16")
