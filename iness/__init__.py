@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 #: reading a researcher's survey needs scikit-learn (the classifier): imported on
 #: first use, so that ``iness run`` with nothing to do starts fast
-_LAZY = {"build_survey": "own_survey", "read_survey": "own_survey"}
+_LAZY = {"build_survey": "build", "read_survey": "build"}
 
 __all__ = ["DataFetchError", "DataHashError", "InessError", "RawDataError", "SurveyError",
            "Survey", "ValidationError", "__version__", "build_survey", "load", "read_survey",

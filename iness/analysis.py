@@ -456,7 +456,7 @@ def top_pairs(together: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
 
 def org_type_labels(lang: str = "en") -> dict[str, str]:
     """Organisation type codes to their labels in one language."""
-    from .clean.fields import org_type_table
+    from .vocabularies import org_type_table
     table = org_type_table()
     return dict(zip(table["org_type"], table[f"label_{lang}"]))
 

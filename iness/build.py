@@ -10,26 +10,8 @@ import pandas as pd
 from . import cache, outputs, raw
 from .clean.assemble import TABLE_NAMES
 from .paths import processed_dir
+from .tables import write_tables  # noqa: F401  (iness.build.write_tables)
 from .progress import progress
-
-#: characters that make a spreadsheet run a cell as a formula
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as formulas with a quote.
-
-    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
-    ["'=1+1", 'ok', "'-x"]
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda value: "'" + value if isinstance(value, str)
-                and value.startswith(FORMULA_PREFIXES) else value)
-    return out
-
 
 def survey_tables(records, training: Callable[[dict], pd.DataFrame | None]
                   ) -> tuple[dict, object]:
@@ -49,26 +31,6 @@ def survey_tables(records, training: Callable[[dict], pd.DataFrame | None]
 def own_projects(tables: dict) -> pd.DataFrame:
     """The survey's own projects: DSI4EU's, on which the coding was made."""
     return tables["projects"]
-
-
-def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
-    frame.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
-    neutralise_formulas(frame).to_csv(folder / f"{name}.csv", index=False,
-                                      lineterminator="\n", date_format="%Y-%m-%d")
-
-
-def write_tables(tables: dict[str, pd.DataFrame], target: Path | str,
-                 inputs: dict | None = None) -> Path:
-    """Write every table as Parquet and CSV into ``target``, all at once: into a
-    staging folder swapped in only when complete, under the folder's lock, and
-    only where iness may write (see :mod:`iness.outputs`). ``inputs`` are the
-    digests of what made them (:mod:`iness.cache`), kept beside them."""
-    with outputs.replacing(target) as staging:
-        for name, frame in progress(tables.items(), "writing tables", total=len(tables)):
-            _write_table(frame, staging, name)
-        if inputs is not None:
-            (staging / cache.INPUTS_FILE).write_text(cache.as_text(inputs), encoding="utf-8")
-    return Path(target).expanduser().resolve()
 
 
 def build_inputs(raw_folder: Path | str | None = None) -> dict:
@@ -156,3 +118,40 @@ def build_and_print(raw_folder: Path | str | None = None, force: bool = True) ->
         print("\n" + coverage_report(tables).text)
     print("\n" + result["quality"].text)
     print(f"\nTables written to {processed_dir()} in {time.perf_counter() - started:.1f} s")
+
+
+def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataFrame]:
+    """Validate a survey file in the template (CSV in any common encoding and
+    separator, .xlsx or .ods) and return the clean tables. Every bad cell is
+    reported in one :class:`iness.SurveyError` (the first 20, and a count)."""
+    from .clean.adapters import template
+    from .own_survey import DEFAULT_WAVE, checked_survey
+    path = Path(path)
+    frame = checked_survey(path, wave)
+    records = template(frame, path.name, wave or DEFAULT_WAVE)
+    tables, _ = survey_tables(records, training=lambda _: dsi4eu_projects())
+    return tables
+
+
+def dsi4eu_projects() -> pd.DataFrame | None:
+    """DSI4EU's projects, on which the coding was made and the classifier is
+    trained; None (no classifier rows) when DSI4EU has not been built."""
+    if not (processed_dir() / "projects.parquet").is_file():
+        return None
+    return pd.read_parquet(processed_dir() / "projects.parquet")
+
+
+def build_survey(path: Path | str, target: Path | str, wave: int | None = None) -> Path:
+    """Read a survey and write its tables (Parquet and CSV) into ``target``: a
+    new or empty folder, or one iness made for this survey (never the DSI4EU
+    tables, nor the folder holding the survey file)."""
+    from .errors import OutputError
+    path, folder = Path(path), Path(target).expanduser().resolve()
+    if folder == processed_dir().resolve():
+        raise OutputError(f"{folder} holds the DSI4EU tables built by `iness build`: "
+                          "give another folder for the tables of your survey")
+    if folder in path.resolve().parents:
+        raise OutputError(f"{folder} holds the survey file {path.name}: give another folder "
+                          "for its tables")
+    folder = outputs.check_target(folder)  # before reading: refuse without waiting
+    return write_tables(read_survey(path, wave), folder)

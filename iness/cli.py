@@ -57,7 +57,7 @@ def command_survey(args) -> None:
     from pathlib import Path
 
     from .outputs import survey_name
-    from .own_survey import build_survey
+    from .build import build_survey
     from .paths import processed_dir, reports_dir
     from .report import edition_dir, write_report
     source = Path(args.path)

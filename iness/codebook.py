@@ -27,6 +27,13 @@ CODEBOOK_DIR = PACKAGE_DATA / "codebook"
 FRAMEWORK_OF = {"categories": "category", "primary_category": "category",
                 "activities": "activity"}
 NONE = "none"
+#: the measurement methods, best first, and how sure a code is (the codes table)
+METHODS = ("coded", "declared", "classifier", "crosswalk")
+CONFIDENCE = ("high", "medium", "low")
+#: the columns of the codes table, and the separator of its list values
+CODES_COLUMNS = ["entity_id", "wave", "framework", "target_id", "subcategory_id", "method",
+                 "confidence", "score", "evidence"]
+LIST_SEPARATOR = ";"
 
 
 def _read(name: str) -> pd.DataFrame:

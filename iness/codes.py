@@ -24,19 +24,14 @@ from functools import lru_cache
 import pandas as pd
 
 from . import codebook, taxonomy
+from .codebook import CODES_COLUMNS, CONFIDENCE, LIST_SEPARATOR, METHODS, NONE  # noqa: F401
 from .paths import PACKAGE_DATA
 
 CODING_FILE = PACKAGE_DATA / "coding" / "codings.csv"
-METHODS = ("coded", "declared", "classifier", "crosswalk")
-CONFIDENCE = ("high", "medium", "low")
-NONE = "none"
 #: framework of the codes table -> variable of the codebook
 CODED_FRAMEWORKS = {"category": "categories", "activity": "activities",
                     "primary_category": "primary_category", "is_platform": "is_platform",
                     "resource": "resources", "scope": "scope"}
-CODES_COLUMNS = ["entity_id", "wave", "framework", "target_id", "subcategory_id", "method",
-                 "confidence", "score", "evidence"]
-LIST_SEPARATOR = ";"
 
 
 @lru_cache(maxsize=None)

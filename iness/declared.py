@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import codebook, taxonomy
 from .clean.text import is_missing, normalise_key
-from .codes import CODES_COLUMNS, LIST_SEPARATOR, NONE
+from .codebook import CODES_COLUMNS, LIST_SEPARATOR, NONE
 
 METHOD = "declared"
 #: a declaration states what the survey says outright: nothing to grade

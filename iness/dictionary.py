@@ -14,6 +14,8 @@ from .paths import PACKAGE_DATA
 #: (iness.schemas) and the report's data dictionary both come from it
 DICTIONARY = PACKAGE_DATA / "tables" / "dictionary.csv"
 TABLES = PACKAGE_DATA / "tables" / "tables.csv"
+#: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
+WAVE_RANGE = (1990, 2100)
 
 
 @lru_cache(maxsize=1)
@@ -31,8 +33,8 @@ def table_descriptions() -> pd.DataFrame:
 def vocabulary(name: str) -> list[str]:
     """Allowed values: ``a|b|c`` written out, or a named vocabulary."""
     from . import codebook
-    from .clean.fields import org_type_table, role_table, size_band_table
-    from .codes import CONFIDENCE, METHODS
+    from .vocabularies import org_type_table, role_table, size_band_table
+    from .codebook import CONFIDENCE, METHODS
     named = {"org_types": lambda: org_type_table()["org_type"].tolist(),
              "size_bands": lambda: size_band_table()["size_band"].tolist(),
              "roles": lambda: role_table()["role"].tolist(),

@@ -27,7 +27,7 @@ from functools import lru_cache
 import pandas as pd
 
 from . import analysis, codebook, codes, taxonomy
-from .clean.fields import org_type_table, role_table
+from .vocabularies import org_type_table, role_table
 from .errors import RawDataError
 from .frames import semi_join
 from .paths import PACKAGE_DATA

@@ -1,14 +1,12 @@
-"""A researcher's own platform survey, in the project's template, turned into
-the same clean tables as DSI4EU so that every notebook runs on it.
+"""A researcher's own platform survey in the project's template: the template
+itself, and every cell of a filled-in one checked.
 
 The template (``iness/data/survey/template_columns.csv``, and the blank
 ``template.csv`` / ``template.xlsx`` written by :func:`write_template`) has one
-row per platform. :func:`read_survey` checks every cell, reports every bad row
-and column at once in one :class:`iness.SurveyError`, and returns the tables
-made by the template's adapter (:func:`iness.clean.adapters.template`) and the
-pipeline every survey goes through (:func:`iness.build.survey_tables`);
-:func:`build_survey` also writes them to a folder that ``iness.survey(folder)``
-and the notebooks' ``DATA`` parameter read.
+row per platform. :func:`checked_survey` checks every cell and reports every
+bad row and column at once in one :class:`iness.SurveyError`; ``iness.read_survey``
+(:mod:`iness.build`) then turns the rows into tables through the template's
+adapter and the pipeline every survey goes through.
 """
 from __future__ import annotations
 
@@ -16,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .clean.fields import org_type_of, size_band_table
+from .clean.fields import org_type_of
+from .vocabularies import size_band_table
 from .clean.template import SEPARATOR, SURVEY_DIR, TAG_COLUMNS, template_columns
 from .clean.text import is_missing
 from . import declared
@@ -103,7 +102,7 @@ def _cell_parsers() -> dict:
     """column -> function(value) returning (normalised text, problem or None)."""
     from .clean.dates import survey_date
     from .clean.places import survey_country
-    from .schemas import WAVE_RANGE
+    from .dictionary import WAVE_RANGE
     from .survey_file import survey_number, survey_wave
     sizes = {value.lower() for value in size_band_table()["raw"]}
 
@@ -207,10 +206,11 @@ def problem_report(path: Path, problems: list[str], read_as: str | None = None) 
             f"{more}{how}")
 
 
-def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataFrame]:
-    """Validate a survey file in the template (CSV in any common encoding and
-    separator, .xlsx or .ods) and return the clean tables. Every bad cell is
-    reported in one :class:`iness.SurveyError` (the first 20, and a count)."""
+def checked_survey(path: Path | str, wave: int | None = None) -> pd.DataFrame:
+    """A survey file in the template (CSV in any common encoding and separator,
+    .xlsx or .ods), every cell checked and in its canonical form. Every bad
+    cell is reported in one :class:`iness.SurveyError` (the first 20, and a
+    count)."""
     path = Path(path)
     table = _read_table(path)
     frame, problems = _checked(table.frame, wave or DEFAULT_WAVE)
@@ -218,36 +218,4 @@ def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataF
     if problems:
         read_as = describe_detection(table.detection).split(": ", 1)[1]
         raise SurveyError(problem_report(path, problems, read_as))
-    from .build import survey_tables
-    from .clean.adapters import template
-    records = template(frame, path.name, wave or DEFAULT_WAVE)
-    tables, _ = survey_tables(records, training=lambda _: dsi4eu_projects())
-    return tables
-
-
-def dsi4eu_projects() -> pd.DataFrame | None:
-    """DSI4EU's projects, on which the coding was made and the classifier is
-    trained; None (no classifier rows) when DSI4EU has not been built."""
-    from .paths import processed_dir
-    if not (processed_dir() / "projects.parquet").is_file():
-        return None
-    return pd.read_parquet(processed_dir() / "projects.parquet")
-
-
-def build_survey(path: Path | str, target: Path | str, wave: int | None = None) -> Path:
-    """Read a survey and write its tables (Parquet and CSV) into ``target``: a
-    new or empty folder, or one iness made for this survey (never the DSI4EU
-    tables, nor the folder holding the survey file)."""
-    from . import outputs
-    from .build import write_tables
-    from .errors import OutputError
-    from .paths import processed_dir
-    path, folder = Path(path), Path(target).expanduser().resolve()
-    if folder == processed_dir().resolve():
-        raise OutputError(f"{folder} holds the DSI4EU tables built by `iness build`: "
-                          "give another folder for the tables of your survey")
-    if folder in path.resolve().parents:
-        raise OutputError(f"{folder} holds the survey file {path.name}: give another folder "
-                          "for its tables")
-    folder = outputs.check_target(folder)  # before reading: refuse without waiting
-    return write_tables(read_survey(path, wave), folder)
+    return frame

@@ -3,11 +3,9 @@ from __future__ import annotations
 
 import pandera.pandas as pa
 
-from .dictionary import DICTIONARY, dictionary, table_descriptions, vocabulary
+from .dictionary import DICTIONARY, WAVE_RANGE, dictionary, table_descriptions, vocabulary
 from .errors import ValidationError
 
-#: survey years: DSI4EU is 2016 and 2017; a researcher's own survey may use any year
-WAVE_RANGE = (1990, 2100)
 PRECISIONS = ["day", "month", "year", "missing", "placeholder", "unparsed"]
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .clean.fields import org_type_table, role_table, size_band_table
+from .vocabularies import org_type_table, role_table, size_band_table
 from .clean.vocab import facet_labels, variant_table
 from .raw import RAW_SPECS
 

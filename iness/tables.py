@@ -1,4 +1,5 @@
-"""``iness.load``: the clean tables, as built by ``iness build``."""
+"""The clean tables on disk: written by ``iness build`` and ``iness survey``
+(all at once, formulas neutralised in the CSV copies), read by ``iness.load``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +8,11 @@ import pandas as pd
 import pyarrow as pa
 
 from .clean.assemble import TABLE_NAMES
-from . import outputs
+from . import cache, outputs
 from .errors import InessError
 from .frames import anti_join
 from .paths import processed_dir
+from .progress import progress
 
 
 def _rebuild_hint(folder: Path) -> str:
@@ -107,3 +109,42 @@ def load_all(folder: Path | str | None = None, include_suspect: bool = False
         return tables
     return {name: without_suspects(name, frame, tables["organisations"], tables["projects"])
             for name, frame in tables.items()}
+
+
+#: characters that make a spreadsheet run a cell as a formula
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as formulas with a quote.
+
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(
+                lambda value: "'" + value if isinstance(value, str)
+                and value.startswith(FORMULA_PREFIXES) else value)
+    return out
+
+
+def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:
+    frame.to_parquet(folder / f"{name}.parquet", index=False, compression="zstd")
+    neutralise_formulas(frame).to_csv(folder / f"{name}.csv", index=False,
+                                      lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], target: Path | str,
+                 inputs: dict | None = None) -> Path:
+    """Write every table as Parquet and CSV into ``target``, all at once: into a
+    staging folder swapped in only when complete, under the folder's lock, and
+    only where iness may write (see :mod:`iness.outputs`). ``inputs`` are the
+    digests of what made them (:mod:`iness.cache`), kept beside them."""
+    with outputs.replacing(target) as staging:
+        for name, frame in progress(tables.items(), "writing tables", total=len(tables)):
+            _write_table(frame, staging, name)
+        if inputs is not None:
+            (staging / cache.INPUTS_FILE).write_text(cache.as_text(inputs), encoding="utf-8")
+    return Path(target).expanduser().resolve()

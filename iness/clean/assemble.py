@@ -7,7 +7,7 @@ import pandas as pd
 
 from ..errors import ValidationError
 from .adapters import Records, SourceFile
-from .fields import role_table
+from ..vocabularies import role_table
 from .match import consecutive_matches
 from .pipeline import (REPEATED_LINK, clean_tags, duplicate_groups, entity_ledger,
                        merge_duplicates, resolve_links)
@@ -47,7 +47,7 @@ def absent_value(kind: str, allowed: str):
 
 def with_absent_columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     """``frame`` with every column of ``table`` it lacks, holding its absent value."""
-    from ..schemas import dictionary
+    from ..dictionary import dictionary
     columns = dictionary().query("table == @table")
     absent = {row.column: absent_value(row.kind, row.allowed) for row in columns.itertuples()
               if row.column not in frame

@@ -6,26 +6,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from ..paths import PACKAGE_DATA
+from ..vocabularies import org_type_table, size_band_table
 from .text import frame_of_distinct, is_missing
-
-
-@lru_cache(maxsize=None)
-def org_type_table() -> pd.DataFrame:
-    return pd.read_csv(PACKAGE_DATA / "vocab" / "org_types.csv", dtype=str)
-
-
-@lru_cache(maxsize=None)
-def size_band_table() -> pd.DataFrame:
-    return pd.read_csv(PACKAGE_DATA / "vocab" / "size_bands.csv",
-                       dtype={"size_band": str, "raw": str, "rank": "int8",
-                              "lower": "Int32", "upper": "Int32"})
-
-
-@lru_cache(maxsize=None)
-def role_table() -> pd.DataFrame:
-    table = pd.read_csv(PACKAGE_DATA / "vocab" / "roles.csv", dtype=str)
-    return table.assign(is_funder=table["is_funder"] == "True")
 
 
 def org_type_dtype() -> pd.CategoricalDtype:

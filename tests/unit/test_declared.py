@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import analysis, codes, declared, own_survey, taxonomy
+from iness import analysis, build, codes, declared, own_survey, taxonomy
 from iness.clean.text import compact_key
 from iness.errors import SurveyError
 
@@ -14,7 +14,7 @@ from iness.errors import SurveyError
 @pytest.fixture(autouse=True)
 def no_classifier(monkeypatch):
     """No classifier rows (training it takes minutes); declared and crosswalk rows stay."""
-    monkeypatch.setattr(own_survey, "dsi4eu_projects", lambda: None)
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
 
 
 BASE = {"platform_id": "A1", "platform_name": "Goteo", "country": "Spain",
@@ -117,7 +117,7 @@ def test_declared_beats_classifier_and_crosswalk_in_members(tmp_path):
 @pytest.fixture(scope="module")
 def example():
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(own_survey, "dsi4eu_projects", lambda: None)
+        patch.setattr(build, "dsi4eu_projects", lambda: None)
         return iness.Survey(**iness.read_survey(own_survey.EXAMPLE_SURVEY))
 
 

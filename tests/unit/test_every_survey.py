@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import iness
-from iness import own_survey
+from iness import build
 
 NAMES = ["Goteo", "Wikirate", "Open Food Facts", "Decidim", "Wheelmap.org", "Fairphone",
          "Mapillary", "Helpfreely"]
@@ -62,7 +62,7 @@ def surveys(draw) -> pd.DataFrame:
 @pytest.fixture(autouse=True)
 def no_classifier(monkeypatch):
     """The DSI4EU classifier is left out (it is slow to fit and tested elsewhere)."""
-    monkeypatch.setattr(own_survey, "dsi4eu_projects", lambda: None)
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
 
 
 @settings(max_examples=12, deadline=None, derandomize=True, database=None,

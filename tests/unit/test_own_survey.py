@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import own_survey
+from iness import build, own_survey
 from iness.errors import OutputError, SurveyError
 
 
@@ -111,7 +111,7 @@ def test_load_takes_any_wave_the_survey_holds(tmp_path, own_surveys):
 
 
 def test_a_survey_of_two_waves_is_matched_and_ledgered(own_surveys, monkeypatch):
-    monkeypatch.setattr(own_survey, "dsi4eu_projects", lambda: None)  # no classifier here
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)  # no classifier here
     tables = iness.read_survey(own_surveys["two_waves"])
     assert sorted(set(tables["projects"]["wave"])) == [2019, 2021]
     matches = tables["wave_matches"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import own_survey
+from iness import build
 from iness.errors import SurveyError
 from iness.survey_file import describe_detection, detect
 
@@ -17,7 +17,7 @@ from iness.survey_file import describe_detection, detect
 @pytest.fixture(autouse=True)
 def no_classifier(monkeypatch):
     """The classifier trained on DSI4EU is not what these tests are about."""
-    monkeypatch.setattr(own_survey, "dsi4eu_projects", lambda: None)
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
 
 
 def write(path, content, encoding="utf-8"):
