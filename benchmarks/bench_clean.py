@@ -31,7 +31,7 @@ TARGET_PEAK_MIB = 2048  # 2 GiB
 
 def write(scale: float) -> Path:
     """Write one synthetic survey (seed 1) to a fresh temporary folder."""
-    from iness import synthetic
+    from iness.pipeline import synthetic
     folder = Path(tempfile.mkdtemp(prefix=f"iness-bench-{scale:g}x-"))
     synthetic.write_survey(folder, scale=scale, seed=1)
     return folder
@@ -39,9 +39,9 @@ def write(scale: float) -> Path:
 
 def measure(folder: Path) -> dict:
     """Read and clean one written survey in this process; return timings and peak memory."""
-    from iness import raw
-    from iness.clean.adapters import dsi4eu
-    from iness.clean.assemble import clean_survey
+    from iness.pipeline import raw
+    from iness.pipeline.clean.adapters import dsi4eu
+    from iness.pipeline.clean.assemble import clean_survey
     frames = {name: raw.read_raw(name, folder / name) for name in raw.RAW_SPECS}
     rows = sum(len(frame) for frame in frames.values())
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -94,10 +94,10 @@ def verdict(summary: dict) -> str:
 
 def naive_versus_vectorised(scale: float) -> dict:
     """Tag canonicalisation: one match per row against one per distinct value."""
-    from iness import raw, synthetic
-    from iness.clean import vocab
-    from iness.clean.records import tags_from_text
-    from iness.clean.waves import FACETS_2016, PROJECTS_2016
+    from iness.pipeline import raw, synthetic
+    from iness.pipeline.clean import vocab
+    from iness.pipeline.clean.records import tags_from_text
+    from iness.pipeline.clean.waves import FACETS_2016, PROJECTS_2016
     with tempfile.TemporaryDirectory(prefix="iness-bench-naive-") as name:
         synthetic.write_survey(Path(name), scale=scale, seed=1)
         projects = raw.read_raw(PROJECTS_2016, Path(name) / PROJECTS_2016)

@@ -52,7 +52,8 @@ def run_once(workers: int | None) -> dict[str, float]:
     """Seconds per stage of one main job, into a fresh temporary folder; the
     whole job counts iness's own imports, as ``iness run`` pays them."""
     started_all = time.perf_counter()
-    from iness import build, fetch, report
+    from iness import build, report
+    from iness.pipeline import fetch
     logging.getLogger("pooch").setLevel(logging.WARNING)
     target = Path(tempfile.mkdtemp(prefix="iness-bench-"))
     timings: dict[str, float] = {}
@@ -123,7 +124,7 @@ def main() -> None:
             timings = run_once(options.workers)
         print(json.dumps(timings))
         return
-    from iness import fetch
+    from iness.pipeline import fetch
     fetch.fetch_all(progress=False)  # fill the raw cache, so that runs time a cache hit
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the runs")
     runs = [cold_run(options.workers) for _ in range(options.repeat)]

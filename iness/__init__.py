@@ -2,10 +2,10 @@
 innovation platforms of the social and solidarity economy."""
 from importlib import import_module
 
-from .errors import (DataFetchError, DataHashError, InessError, RawDataError, SurveyError,
-                     ValidationError)
-from .survey import Survey, survey
-from .tables import load
+from iness.errors import (DataFetchError, DataHashError, InessError, RawDataError,
+                          SurveyError, ValidationError)
+from iness.store.survey import Survey, survey
+from iness.store.tables import load
 
 __version__ = "0.1.0"
 
@@ -18,12 +18,30 @@ __all__ = ["DataFetchError", "DataHashError", "InessError", "RawDataError", "Sur
            "survey"]
 
 
+#: the modules' flat names before the package had its stages, still importable
+#: as ``from iness import figures``
+MOVED = {"taxonomy": "reference.taxonomy", "codebook": "reference.codebook",
+         "references": "reference.references", "fetch": "pipeline.fetch",
+         "raw": "pipeline.raw", "own_survey": "pipeline.own_survey",
+         "declared": "pipeline.declared", "synthetic": "pipeline.synthetic",
+         "clean": "pipeline.clean", "tables": "store.tables", "schemas": "store.schemas",
+         "codes": "store.codes", "measure": "coding.measure",
+         "classifier": "coding.classifier", "reliability": "coding.reliability",
+         "claims": "analysis.claims", "economy": "analysis.economy",
+         "scaling": "analysis.scaling", "typology": "analysis.typology",
+         "figures": "notebook.figures", "geo": "notebook.geo",
+         "explore": "notebook.explore", "tutorial": "notebook.tutorial"}
+
+
 def __getattr__(name: str):
     if name in _LAZY:
-        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'iness' has no attribute {name!r}")
+        value = getattr(import_module(f"iness.{_LAZY[name]}"), name)
+    elif name in MOVED:
+        value = import_module(f"iness.{MOVED[name]}")
+    else:
+        raise AttributeError(f"module 'iness' has no attribute {name!r}")
+    globals()[name] = value
+    return value
 
 
 def __dir__():

@@ -7,22 +7,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import cache, outputs, raw
-from .clean.assemble import TABLE_NAMES
-from .paths import processed_dir
-from .tables import write_tables  # noqa: F401  (iness.build.write_tables)
-from .progress import progress
+from iness import cache, outputs
+from iness.pipeline import raw
+from iness.pipeline.clean.assemble import TABLE_NAMES
+from iness.paths import processed_dir
+from iness.store.tables import write_tables  # noqa: F401  (iness.build.write_tables)
+from iness.progress import progress
 
 def survey_tables(records, training: Callable[[dict], pd.DataFrame | None]
                   ) -> tuple[dict, object]:
     """Every table of a survey from its adapter's records
-    (:mod:`iness.clean.adapters`), validated, and the quality of the methods
+    (:mod:`iness.pipeline.clean.adapters`), validated, and the quality of the methods
     that measured it: the one pipeline every survey goes through.
     ``training(tables)`` gives the projects the classifier learns from (those
     the coding was made on), or None for no classifier rows."""
-    from .clean.assemble import clean_survey
-    from .measure import add_codes
-    from .schemas import validate_tables
+    from iness.pipeline.clean.assemble import clean_survey
+    from iness.coding.measure import add_codes
+    from iness.store.schemas import validate_tables
     tables = clean_survey(records)
     tables, quality = add_codes(tables, training=training(tables))
     return validate_tables(tables), quality
@@ -66,8 +67,8 @@ def build(target: Path | None = None, raw_folder: Path | str | None = None,
     if not force and up_to_date(target, inputs):
         return None
     # the heavy steps are imported here, so that an up-to-date check starts fast
-    from .analysis import ledger_summary
-    from .clean import adapters
+    from iness.analysis import ledger_summary
+    from iness.pipeline.clean import adapters
     frames = read_all_raw(raw_folder)
     # a folder given by hand may differ from the registered files: say how
     warnings = [] if raw_folder is None else [
@@ -102,7 +103,7 @@ def build_and_print(raw_folder: Path | str | None = None, force: bool = True) ->
     suspects = suspects[suspects.str.startswith("suspect: ")].str.removeprefix("suspect: ")
     by_reason = ", ".join(f"{reason} {count}" for reason, count
                           in suspects.value_counts().sort_index().items())
-    from .analysis import unread_values
+    from iness.analysis import unread_values
     unread = unread_values(tables)
     if len(unread):
         print("\nValues given but not read as written (kept, flagged in the column named):")
@@ -111,7 +112,7 @@ def build_and_print(raw_folder: Path | str | None = None, force: bool = True) ->
                   f"(e.g. {row.examples})")
     print(f"\nSuspect records kept but flagged: {len(suspects)} ({by_reason})")
     try:
-        from .taxonomy import coverage_report
+        from iness.reference.taxonomy import coverage_report
     except ImportError:
         coverage_report = None
     if coverage_report is not None:
@@ -124,8 +125,8 @@ def read_survey(path: Path | str, wave: int | None = None) -> dict[str, pd.DataF
     """Validate a survey file in the template (CSV in any common encoding and
     separator, .xlsx or .ods) and return the clean tables. Every bad cell is
     reported in one :class:`iness.SurveyError` (the first 20, and a count)."""
-    from .clean.adapters import template
-    from .own_survey import DEFAULT_WAVE, checked_survey
+    from iness.pipeline.clean.adapters import template
+    from iness.pipeline.own_survey import DEFAULT_WAVE, checked_survey
     path = Path(path)
     frame = checked_survey(path, wave)
     records = template(frame, path.name, wave or DEFAULT_WAVE)
@@ -145,7 +146,7 @@ def build_survey(path: Path | str, target: Path | str, wave: int | None = None) 
     """Read a survey and write its tables (Parquet and CSV) into ``target``: a
     new or empty folder, or one iness made for this survey (never the DSI4EU
     tables, nor the folder holding the survey file)."""
-    from .errors import OutputError
+    from iness.errors import OutputError
     path, folder = Path(path), Path(target).expanduser().resolve()
     if folder == processed_dir().resolve():
         raise OutputError(f"{folder} holds the DSI4EU tables built by `iness build`: "

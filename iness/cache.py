@@ -12,7 +12,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-from .paths import PACKAGE_DATA
+from iness.paths import PACKAGE_DATA
 
 #: where a folder's digests are kept (a file iness writes with the outputs)
 INPUTS_FILE = "inputs.json"

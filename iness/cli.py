@@ -5,7 +5,7 @@ import argparse
 import sys
 import time
 
-from .errors import InessError
+from iness.errors import InessError
 
 DESCRIPTION = """\
 iness: the DSI4EU survey, cleaned, analysed and reported.
@@ -28,19 +28,19 @@ commands:
 
 
 def command_fetch(args) -> None:
-    from . import fetch
+    from iness.pipeline import fetch
     for outcome in fetch.fetch_all():
         print(f"{outcome.action:>10}  {outcome.name}")
 
 
 def command_build(args) -> None:
-    from .build import build_and_print
+    from iness.build import build_and_print
     build_and_print(raw_folder=getattr(args, "raw_folder", None),
                     force=getattr(args, "force", False))
 
 
 def command_report(args) -> None:
-    from .report import write_report
+    from iness.report import write_report
     for lang in editions(args):
         write_report(notebooks=args.notebook or None, force=getattr(args, "force", False),
                      in_place=getattr(args, "in_place", False) and lang == "en", lang=lang)
@@ -48,7 +48,7 @@ def command_report(args) -> None:
 
 def editions(args) -> tuple[str, ...]:
     """The editions asked for (``--lang``), English first; all by default."""
-    from .i18n import LANGUAGES
+    from iness.i18n import LANGUAGES
     asked = getattr(args, "lang", None) or LANGUAGES
     return tuple(lang for lang in LANGUAGES if lang in asked)
 
@@ -56,19 +56,19 @@ def editions(args) -> tuple[str, ...]:
 def command_survey(args) -> None:
     from pathlib import Path
 
-    from .outputs import survey_name
-    from .build import build_survey
-    from .paths import processed_dir, reports_dir
-    from .report import edition_dir, write_report
+    from iness.outputs import survey_name
+    from iness.build import build_survey
+    from iness.paths import processed_dir, reports_dir
+    from iness.report import edition_dir, write_report
     source = Path(args.path)
     name = None if args.out and args.no_report else survey_name(source, args.name)
-    from .survey_file import describe_detection, detect
+    from iness.pipeline.survey_file import describe_detection, detect
     print("Reading " + describe_detection(detect(source)))
     tables = Path(args.out) if args.out else processed_dir(name)
     tables = build_survey(source, tables, wave=args.wave)
     print(f"Tables of {source.name} written to {tables}")
-    from .analysis import survey_category_table
-    from .survey import survey as load_survey
+    from iness.analysis import survey_category_table
+    from iness.store.survey import survey as load_survey
     talk_table = survey_category_table(load_survey(tables))
     print("The talk's table of social issues, with this survey's platforms:")
     print(talk_table.iloc[:, [0, 3]].to_string(index=False))
@@ -79,7 +79,7 @@ def command_survey(args) -> None:
 
 
 def command_template(args) -> None:
-    from .own_survey import write_template
+    from iness.pipeline.own_survey import write_template
     for path in write_template(args.folder):
         print(f"wrote {path}")
 
@@ -93,7 +93,7 @@ def command_run(args) -> None:
 
 
 def add_lang_option(sub, where: str, default: tuple[str, ...] | None = None) -> None:
-    from .i18n import LANGUAGES
+    from iness.i18n import LANGUAGES
     sub.add_argument("--lang", nargs="+", choices=LANGUAGES, default=default,
                      help=f"the report's editions ({where}; default: "
                      f"{' '.join(default or LANGUAGES)})")

@@ -27,8 +27,8 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import InessError
-from .paths import PACKAGE_DATA
+from iness.errors import InessError
+from iness.paths import PACKAGE_DATA
 
 LANGUAGES = ("en", "fr")
 SOURCE_LANGUAGE = "en"

@@ -21,8 +21,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .errors import OutputError
-from .paths import BUILTIN_SOURCES, processed_root, reports_dir
+from iness.errors import OutputError
+from iness.paths import BUILTIN_SOURCES, processed_root, reports_dir
 
 MARKER = ".iness-output"
 HEADER = ("# written by iness: the files listed below are replaced on the next run; "

@@ -14,10 +14,10 @@ from jupyter_client.kernelspec import NoSuchKernel
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-from . import cache, i18n, outputs
-from .errors import InessError, NotebookError
-from .paths import FIGURES_DIR_VARIABLE, TABLES_DIR_VARIABLE, notebooks_dir, reports_dir
-from .progress import progress
+from iness import cache, i18n, outputs
+from iness.errors import InessError, NotebookError
+from iness.paths import FIGURES_DIR_VARIABLE, TABLES_DIR_VARIABLE, notebooks_dir, reports_dir
+from iness.progress import progress
 
 KERNEL = "python3"
 #: id of the cell that sets the parameters (a fixed id keeps the HTML byte-stable)
@@ -274,23 +274,23 @@ def markdown_page(markdown: str, title: str, language: str = "en") -> str:
 
 
 def codebook_page(language: str = "en") -> str:
-    """The codebook (:mod:`iness.codebook`) as a standalone page."""
-    from . import codebook
+    """The codebook (:mod:`iness.reference.codebook`) as a standalone page."""
+    from iness.reference import codebook
     title = "Codebook" if language == "en" else "Grille de codage"
     return markdown_page(codebook.render_markdown(language), title, language)
 
 
 def references_page(language: str = "en") -> str:
-    """Every reference the notebooks cite (:mod:`iness.references`)."""
-    from . import references
+    """Every reference the notebooks cite (:mod:`iness.reference.references`)."""
+    from iness.reference import references
     title = words("References", language)
     return markdown_page(f"# {title}\n\n" + references.bibliography(lang=language), title,
                          language)
 
 
 def dictionary_page(language: str = "en") -> str:
-    """The processed tables' columns, types and meanings (:mod:`iness.schemas`)."""
-    from .dictionary import dictionary_markdown
+    """The processed tables' columns, types and meanings (:mod:`iness.store.schemas`)."""
+    from iness.reference.dictionary import dictionary_markdown
     title = words("Data dictionary", language)
     intro = words("The tables `iness build` and `iness survey` write (Parquet and CSV), as "
                   "`iness.load(name)` returns them.", language)
@@ -359,7 +359,7 @@ def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str]
 def page_inputs(paths: list[Path], parameters: dict | None) -> dict[str, str]:
     """Per notebook, the digest of what its page is made of: its cells, the
     tables it reads, iness itself and the parameters."""
-    from .paths import processed_dir
+    from iness.paths import processed_dir
     data = (parameters or {}).get("DATA")
     tables = cache.tables_digest(Path(data) if data else processed_dir())
     package = cache.package_digest()

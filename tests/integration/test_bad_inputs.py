@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from iness import raw, synthetic
+from iness.pipeline import raw, synthetic
 
 
 @pytest.fixture(scope="module")

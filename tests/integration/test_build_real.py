@@ -3,7 +3,8 @@ import hashlib
 
 import pandas as pd
 
-from iness import build, raw
+from iness import build
+from iness.pipeline import raw
 
 RAW_ROWS = {"wave2016/orgs.csv": 1172, "wave2016/projects.csv": 738,
             "wave2016/org-projects.csv": 3600, "wave2017/organisations2.json": 1228,

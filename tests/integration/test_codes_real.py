@@ -1,6 +1,7 @@
 """The coding of DSI4EU, the codes table and the quality of each method, on the real build."""
 
-from iness import codes, reliability
+from iness.store import codes
+from iness.coding import reliability
 
 
 def test_every_described_genuine_project_is_coded_or_listed_as_unusable(tables):

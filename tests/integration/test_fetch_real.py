@@ -1,7 +1,7 @@
 """The real files over a real HTTP server on 127.0.0.1 serving the mirror."""
 import logging
 
-from iness import fetch
+from iness.pipeline import fetch
 
 
 def test_fetch_all_over_http_then_from_cache(mirror, http_server, tmp_path):

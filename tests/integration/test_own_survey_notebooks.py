@@ -6,7 +6,8 @@ import sys
 import pytest
 
 import iness
-from iness import own_survey, report
+from iness.pipeline import own_survey
+from iness import report
 
 
 def test_notebooks_run_on_the_example_survey(tmp_path):

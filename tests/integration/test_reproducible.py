@@ -2,7 +2,8 @@
 figures (PNG and SVG) and HTML pages. Checked on a small synthetic survey."""
 import hashlib
 
-from iness import build, report, synthetic
+from iness import build, report
+from iness.pipeline import synthetic
 
 
 def digests(folder):

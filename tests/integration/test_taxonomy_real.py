@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import taxonomy
+from iness.reference import taxonomy
 
 
 @pytest.fixture(scope="module")

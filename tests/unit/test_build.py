@@ -5,10 +5,12 @@ import hashlib
 import pandas as pd
 import pytest
 
-from iness import build, load, synthetic
-from iness.clean.adapters import SourceFile
-from iness.clean.assemble import check_ledger_complete
+from iness import build, load
+from iness.pipeline import synthetic
+from iness.pipeline.clean.adapters import SourceFile
+from iness.pipeline.clean.assemble import check_ledger_complete
 from iness.errors import ValidationError
+from iness.store import tables
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +56,7 @@ def test_failed_build_leaves_previous_outputs_whole(survey, tmp_path, monkeypatc
             raise OSError("disk full")
         frame.head(0).to_csv(folder / f"{name}.csv")
 
-    monkeypatch.setattr(build, "_write_table", explode)
+    monkeypatch.setattr(tables, "_write_table", explode)
     with pytest.raises(OSError):
         build.build(target, raw_folder=survey)
     assert digest(target) == before
@@ -78,6 +80,6 @@ def test_ledger_counts_a_file_by_its_own_entity():
 def test_formula_cells_are_neutralised_in_csv():
     frame = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+33 1", "@sum", "-x", "Goteo"],
                           "latitude": [1.0, -2.0, 3.0, 4.0, 5.0]})
-    out = build.neutralise_formulas(frame)
+    out = tables.neutralise_formulas(frame)
     assert out["name"].tolist() == ["'=HYPERLINK(\"x\")", "'+33 1", "'@sum", "'-x", "Goteo"]
     assert out["latitude"].tolist() == frame["latitude"].tolist()

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iness import claims
+from iness.analysis import claims
 
 
 # --- verdicts -----------------------------------------------------------------
@@ -260,7 +260,7 @@ def _title(fig):
 
 
 def test_notebook_06_figures_show_n():
-    from iness import figures
+    from iness.notebook import figures
     sweep = claims.redundancy_sweep(pd.DataFrame(columns=["project_a", "project_b", "similarity",
                                                           "duplicate_rule",
                                                           "same_category_country"]), 7)

@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iness.clean import dates, fields, places, suspect, text, vocab, web
+from iness.pipeline.clean import dates, fields, places, suspect, vocab, web
+from iness import text
 
 
 @pytest.mark.parametrize("raw, expected", [

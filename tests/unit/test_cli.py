@@ -5,7 +5,8 @@ import sys
 
 import pytest
 
-from iness import cli, synthetic
+from iness import cli
+from iness.pipeline import synthetic
 
 
 def run(*args, home=None, env_extra=None):

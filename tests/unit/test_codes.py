@@ -2,8 +2,10 @@
 import pandas as pd
 import pytest
 
-from iness import codebook, codes, reliability
-from iness.survey import Survey
+from iness.reference import codebook
+from iness.store import codes
+from iness.coding import reliability
+from iness.store.survey import Survey
 
 
 def _projects(*rows):

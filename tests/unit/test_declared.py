@@ -6,8 +6,11 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import analysis, build, codes, declared, own_survey, taxonomy
-from iness.clean.text import compact_key
+from iness import analysis, build
+from iness.store import codes
+from iness.pipeline import declared, own_survey
+from iness.reference import taxonomy
+from iness.text import compact_key
 from iness.errors import SurveyError
 
 

@@ -3,9 +3,10 @@ proxy's rules as data, its agreement with the texts, the talk's examples."""
 import pandas as pd
 import pytest
 
-from iness import analysis, economy
+from iness import analysis
+from iness.analysis import economy
 from iness.errors import RawDataError
-from iness.survey import Survey
+from iness.store.survey import Survey
 
 PROJECTS = pd.DataFrame({"wave": [2016, 2016, 2016, 2016, 2017],
                          "project_id": ["p1", "p2", "p3", "p4", "q1"],
@@ -200,7 +201,7 @@ def test_examples_in_both_waves_of_one_coded_unit():
 def test_interval_panels_show_n_and_small_groups():
     import matplotlib
     matplotlib.use("Agg")
-    from iness import figures
+    from iness.notebook import figures
     table = pd.DataFrame({"panel": ["a", "a", "b", "b"], "row": ["x", "y", "x", "y"],
                           "group": "platforms", "share": [0.5, 0.2, 0.1, 0.0],
                           "ci_low": [0.2, 0.05, 0.02, 0.0], "ci_high": [0.8, 0.5, 0.3, 0.2],

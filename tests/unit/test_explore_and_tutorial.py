@@ -3,7 +3,8 @@ import matplotlib
 import pytest
 
 import iness
-from iness import explore, own_survey, tutorial
+from iness.notebook import explore, tutorial
+from iness.pipeline import own_survey
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from iness import fetch
+from iness.pipeline import fetch
 from iness.errors import DataFetchError, DataHashError
 
 CONTENT = b"Organisation ID,Name\n1,Goteo\n"

@@ -5,7 +5,7 @@ import matplotlib
 import pandas as pd
 import pytest
 
-from iness import figures
+from iness.notebook import figures
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 import iness
 from iness import build, outputs, report
 from iness.errors import InessError, NotebookError, OutputError
-from iness.own_survey import EXAMPLE_SURVEY
-from iness.schemas import SCHEMAS
-from iness.tables import load, load_all
+from iness.pipeline.own_survey import EXAMPLE_SURVEY
+from iness.store.schemas import SCHEMAS
+from iness.store.tables import load, load_all
 
 
 def run_cli(*args, cwd, home=None):

@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 
 import iness
-from iness import build, own_survey
+from iness import build
+from iness.pipeline import own_survey
 from iness.errors import OutputError, SurveyError
 
 

@@ -1,7 +1,7 @@
 """Record-level steps: duplicates, links, tags, wave matching, the ledger."""
 import pandas as pd
 
-from iness.clean import match, pipeline
+from iness.pipeline.clean import match, pipeline
 
 
 def orgs(*rows):

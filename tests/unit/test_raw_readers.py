@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from iness import RawDataError, raw
+from iness import RawDataError
+from iness.pipeline import raw
 from iness.errors import RawColumnsError, RawEncodingError, RawFormatError
 
 HEADER = ",".join(raw.LINKS_2016.columns)

@@ -4,7 +4,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from iness import figures, scaling, taxonomy
+from iness.notebook import figures
+from iness.analysis import scaling
+from iness.reference import taxonomy
 
 
 def members(*rows):

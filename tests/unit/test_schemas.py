@@ -2,8 +2,8 @@
 import pandas as pd
 import pytest
 
-from iness import dictionary as data_dictionary
-from iness import schemas
+from iness.reference import dictionary as data_dictionary
+from iness.store import schemas
 from iness.errors import ValidationError
 
 

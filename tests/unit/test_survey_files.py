@@ -11,7 +11,7 @@ import pytest
 import iness
 from iness import build
 from iness.errors import SurveyError
-from iness.survey_file import describe_detection, detect
+from iness.pipeline.survey_file import describe_detection, detect
 
 
 @pytest.fixture(autouse=True)

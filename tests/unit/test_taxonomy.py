@@ -3,8 +3,8 @@ memberships are joins."""
 import pandas as pd
 import pytest
 
-from iness import taxonomy
-from iness.clean import vocab
+from iness.reference import taxonomy
+from iness.pipeline.clean import vocab
 
 
 def test_eight_categories_and_outside_groups_in_two_languages():
@@ -65,7 +65,7 @@ def test_every_crosswalk_row_names_a_known_tag_and_target():
 def test_free_terms_are_normalised():
     walk = taxonomy.crosswalk()
     free = walk.loc[walk["facet"] == taxonomy.FREE, "tag"]
-    from iness.clean.text import normalise_key
+    from iness.text import normalise_key
     assert (free == free.map(normalise_key)).all()
 
 

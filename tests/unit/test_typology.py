@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from iness import typology
-from iness.survey import Survey
+from iness.analysis import typology
+from iness.store.survey import Survey
 
 
 def planted(rows: int = 300, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:

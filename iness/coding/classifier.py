@@ -1,0 +1,288 @@
+"""A text classifier for surveys nobody has coded, trained on the DSI4EU coding.
+
+TF-IDF on word (1-2) and character (2-5, within word bounds) n-grams, so that
+the seven languages of the descriptions share features, then one balanced
+logistic regression per target (one-vs-rest). Targets: ``is_platform``, each
+of the eight categories (the primary category is the most probable of them)
+and, trained on platforms only, each of the five key activities. Resources and scope are not
+predicted: the coding states them too rarely to learn them.
+
+Every fit is seeded, and probabilities are rounded, so a rebuild writes the
+same bytes. Its quality is measured by 5-fold cross-validation on the coded
+units (:func:`cross_validate`); the out-of-fold predictions are what the
+``codes`` table holds as ``classifier`` for DSI4EU, so that the agreement shown
+between classifier and coding is never measured on training data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import precision_recall_fscore_support
+from sklearn.model_selection import KFold
+from sklearn.pipeline import FeatureUnion
+from threadpoolctl import threadpool_limits
+
+from iness.reference import codebook
+from iness.store.codes import CODES_COLUMNS, NONE, confidence_of
+
+SEED = 0
+FOLDS = 5
+THRESHOLD = 0.5
+INNER_FOLDS = 3
+THRESHOLD_GRID = np.round(np.arange(0.1, 0.91, 0.05), 2)
+#: fewest positive examples a binary target needs to be learned
+MIN_POSITIVES = 5
+
+
+def unit_texts(projects: pd.DataFrame) -> pd.DataFrame:
+    """unit_id and the text a coder read (name, then description), one row per unit."""
+    units = codebook.coding_units(projects)
+    frame = pd.DataFrame({"unit_id": units["unit_id"].to_numpy(),
+                          "text": (projects["project_name"].fillna("") + ". "
+                                   + projects["description"].fillna("")).to_numpy()})
+    return frame.dropna(subset=["unit_id"]).drop_duplicates("unit_id").reset_index(drop=True)
+
+
+def label_matrix(coding: pd.DataFrame) -> pd.DataFrame:
+    """One row per usable coded unit: is_platform, one 0/1 column per category
+    and activity (activities missing for non-platforms) and primary_category."""
+    usable = coding[coding["usable"] == True].reset_index(drop=True)  # noqa: E712
+    labels = pd.DataFrame({"unit_id": usable["unit_id"],
+                           "is_platform": usable["is_platform"].astype(int),
+                           "primary_category": usable["primary_category"]})
+    for category in codebook.allowed("categories"):
+        labels[f"category:{category}"] = usable["categories"].map(lambda c: int(category in c))
+    for activity in codebook.allowed("activities"):
+        labels[f"activity:{activity}"] = [
+            float(activity in acts) if platform else np.nan
+            for acts, platform in zip(usable["activities"], usable["is_platform"])]
+    return labels
+
+
+#: how each half of the features reads a text: word (1-2) and character (2-5) n-grams
+READING = {"words": {"analyzer": "word", "ngram_range": (1, 2), "strip_accents": "unicode"},
+           "chars": {"analyzer": "char_wb", "ngram_range": (2, 5)}}
+#: how each half weighs the n-grams read
+WEIGHTING = {"words": {"min_df": 2, "sublinear_tf": True},
+             "chars": {"min_df": 2, "sublinear_tf": True, "max_features": 60000}}
+
+
+def read(texts: list[str]) -> list[tuple[list[str], list[str]]]:
+    """Each text's word and character n-grams. Reading is most of a vectoriser's
+    work, so a cross-validation reads every text once and its fits share them."""
+    words, chars = (TfidfVectorizer(**READING[half]).build_analyzer()
+                    for half in ("words", "chars"))
+    return [(words(text), chars(text)) for text in texts]
+
+
+def _vectoriser() -> FeatureUnion:
+    """TF-IDF of texts already :func:`read`: the same features as vectorisers
+    reading the texts themselves."""
+    return FeatureUnion([
+        (half, TfidfVectorizer(analyzer=itemgetter(position), **WEIGHTING[half]))
+        for position, half in enumerate(("words", "chars"))])
+
+
+def _binary_model() -> LogisticRegression:
+    return LogisticRegression(C=4.0, class_weight="balanced", solver="liblinear",
+                              random_state=SEED)
+
+
+@dataclass
+class Fitted:
+    vectoriser: FeatureUnion
+    models: dict  # target -> fitted model, or a constant probability
+    thresholds: dict  # target -> probability from which a target is predicted
+
+    def predict(self, texts: list[str]) -> pd.DataFrame:
+        """Probabilities per binary target, and the primary category."""
+        return self.predict_read(read(texts))
+
+    def predict_read(self, documents: list) -> pd.DataFrame:
+        """:meth:`predict` for texts already :func:`read`."""
+        if not documents:
+            return pd.DataFrame()
+        features = self.vectoriser.transform(documents)
+        out = {}
+        for target, model in self.models.items():
+            if isinstance(model, float):
+                out[target] = np.full(len(documents), model)
+            else:
+                out[target] = model.predict_proba(features)[:, 1]
+        # rescale so that each target's own threshold sits at THRESHOLD
+        out = pd.DataFrame({target: rescale(values, self.thresholds[target])
+                            for target, values in out.items()})
+        return out.assign(primary_category=primary_from(out))
+
+
+def rescale(probability: np.ndarray, threshold: float) -> np.ndarray:
+    """Map [0, threshold] to [0, 0.5] and [threshold, 1] to [0.5, 1] (monotone).
+
+    >>> rescale(np.array([0.0, 0.2, 0.6, 1.0]), 0.2).round(2).tolist()
+    [0.0, 0.5, 0.75, 1.0]
+    """
+    low = probability / threshold * THRESHOLD
+    high = THRESHOLD + (probability - threshold) / (1 - threshold) * (1 - THRESHOLD)
+    return np.where(probability < threshold, low, high)
+
+
+def tuned_thresholds(documents: list, labels: pd.DataFrame) -> dict[str, float]:
+    """Per target, the threshold that maximises F1 in an inner cross-validation
+    of the training units (texts already :func:`read`; balanced logistic models
+    rank well but are shy of predicting rare targets at 0.5)."""
+    inner = KFold(n_splits=INNER_FOLDS, shuffle=True, random_state=SEED)
+    targets = labels.columns.drop(["unit_id", "primary_category"])
+    collected = pd.DataFrame(index=labels.index, columns=targets, dtype=float)
+    for train, test in inner.split(labels):
+        model = fit_read(_subset(documents, train), labels.iloc[train], tune=False)
+        predicted = model.predict_read(_subset(documents, test))
+        collected.iloc[test] = predicted[targets].to_numpy()
+    thresholds = {}
+    for target in targets:
+        known = labels[target].notna().to_numpy()
+        truth = labels.loc[known, target].astype(int).to_numpy()
+        scores = collected.loc[known, target].to_numpy()
+        f1 = f1_at_cuts(truth, scores, THRESHOLD_GRID)
+        thresholds[target] = float(THRESHOLD_GRID[int(np.argmax(f1))])
+    return thresholds
+
+
+def f1_at_cuts(truth: np.ndarray, scores: np.ndarray, cuts: np.ndarray) -> np.ndarray:
+    """F1 of predicting ``scores >= cut``, for every cut at once; 0 where nothing
+    is true or predicted. The same arithmetic as scikit-learn's binary F1 with
+    ``zero_division=0``, so that ties between cuts fall the same way.
+
+    >>> f1_at_cuts(np.array([1, 0, 1, 0]), np.array([0.9, 0.6, 0.4, 0.1]),
+    ...            np.array([0.5, 0.95])).tolist()
+    [0.5, 0.0]
+    """
+    guess = scores[:, None] >= cuts[None, :]
+    true_positives = (guess & (truth[:, None] == 1)).sum(axis=0).astype(float)
+    denominator = float((truth == 1).sum()) + guess.sum(axis=0).astype(float)
+    safe = np.where(denominator > 0, denominator, 1.0)
+    return np.where(denominator > 0, 2.0 * true_positives / safe, 0.0)
+
+
+def _subset(documents: list, rows: np.ndarray) -> list:
+    return [documents[row] for row in rows]
+
+
+def fit(texts: list[str], labels: pd.DataFrame, tune: bool = True) -> Fitted:
+    """Fit the vectoriser and one model per target on the given units; with
+    ``tune``, each target's threshold comes from an inner cross-validation."""
+    return fit_read(read(texts), labels, tune)
+
+
+def fit_read(documents: list, labels: pd.DataFrame, tune: bool = True) -> Fitted:
+    """:func:`fit` on texts already :func:`read`."""
+    thresholds = (tuned_thresholds(documents, labels) if tune
+                  else dict.fromkeys(labels.columns, THRESHOLD))
+    vectoriser = _vectoriser()
+    features = vectoriser.fit_transform(documents)
+    return Fitted(vectoriser, fit_models(features, labels), thresholds)
+
+
+def fit_models(features, labels: pd.DataFrame) -> dict:
+    """One model per target on the units whose target is known, or the share of
+    positives for a target with too few of either to learn."""
+    models: dict = {}
+    # sorted once here rather than once per target: LogisticRegression sorts the
+    # rows it is given (np.max on them) before liblinear reads them, the same order
+    features = features.sorted_indices()
+    # liblinear's solver calls BLAS on vectors as long as the vocabulary, where
+    # OpenBLAS's threads cost more than they save (three times slower on two cores)
+    with threadpool_limits(limits=1, user_api="blas"):
+        for target in labels.columns.drop(["unit_id", "primary_category"]):
+            known = labels[target].notna().to_numpy()
+            y = labels.loc[known, target].astype(int).to_numpy()
+            if y.sum() < MIN_POSITIVES or y.sum() == len(y):
+                models[target] = float(y.mean()) if len(y) else 0.0  # too few to learn
+                continue
+            models[target] = _binary_model().fit(features[known], y)
+    return models
+
+
+def primary_from(probabilities: pd.DataFrame) -> np.ndarray:
+    """The most probable category when it passes :data:`THRESHOLD`, else ``none``,
+    so that the primary category is always one of the predicted categories."""
+    columns = [f"category:{category}" for category in codebook.allowed("categories")]
+    values = probabilities[columns].to_numpy()
+    names = np.array(codebook.allowed("categories"), dtype=object)[values.argmax(axis=1)]
+    return np.where(values.max(axis=1) >= THRESHOLD, names, NONE)
+
+
+def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame,
+                                                                        pd.DataFrame]:
+    """Out-of-fold predictions for every usable coded unit, and the scores per
+    target (n, positives, precision, recall, F1), from :data:`FOLDS`-fold CV."""
+    labels = label_matrix(coding)
+    data = labels.merge(texts, on="unit_id", how="inner")
+    labels = data[labels.columns]
+    folds = KFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    documents = read(data["text"].tolist())
+    predictions = []
+    for train, test in folds.split(data):
+        model = fit_read(_subset(documents, train), labels.iloc[train])
+        predicted = model.predict_read(_subset(documents, test))
+        predictions.append(predicted.assign(unit_id=data["unit_id"].iloc[test].to_numpy()))
+    oof = pd.concat(predictions, ignore_index=True).set_index("unit_id").loc[data["unit_id"]]
+    return oof.reset_index(), scores(labels, oof.reset_index())
+
+
+def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+    """Precision, recall and F1 of each binary target at :data:`THRESHOLD`, and
+    the accuracy of the primary category."""
+    rows = []
+    for target in labels.columns.drop(["unit_id", "primary_category"]):
+        known = labels[target].notna().to_numpy()
+        truth = labels.loc[known, target].astype(int).to_numpy()
+        guess = (predicted.loc[known, target].to_numpy() >= THRESHOLD).astype(int)
+        precision, recall, f1, _ = precision_recall_fscore_support(
+            truth, guess, average="binary", zero_division=0)
+        rows.append((target, int(known.sum()), int(truth.sum()), precision, recall, f1))
+    frame = pd.DataFrame(rows, columns=["target", "n", "positives", "precision", "recall",
+                                        "f1"])
+    accuracy = float((labels["primary_category"].to_numpy()
+                      == predicted["primary_category"].to_numpy()).mean())
+    primary = pd.DataFrame([("primary_category (accuracy)", len(labels), np.nan, np.nan,
+                             np.nan, accuracy)], columns=frame.columns)
+    return pd.concat([frame, primary], ignore_index=True).round(3)
+
+
+def codes_from_predictions(predicted: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """``classifier`` rows of the codes table for each project of ``units``
+    (wave, project_id, unit_id) with a prediction."""
+    joined = units.merge(predicted, on="unit_id", how="inner")
+    rows = []
+    categories = codebook.allowed("categories")
+    activities = codebook.allowed("activities")
+
+    def add(record, framework, target, score):
+        rows.append({"entity_id": record["project_id"], "wave": record["wave"],
+                     "framework": framework, "target_id": target, "subcategory_id": None,
+                     "method": "classifier", "confidence": confidence_of(score),
+                     "score": None if score is None else round(float(score), 3),
+                     "evidence": "description"})
+
+    for record in joined.to_dict("records"):
+        platform = record["is_platform"] >= THRESHOLD
+        add(record, "is_platform", str(platform).lower(),
+            record["is_platform"] if platform else 1 - record["is_platform"])
+        add(record, "primary_category", record["primary_category"], None)
+        found = [c for c in categories if record[f"category:{c}"] >= THRESHOLD]
+        for category in found:
+            add(record, "category", category, record[f"category:{category}"])
+        if not found:
+            add(record, "category", NONE, None)
+        if platform:
+            found = [a for a in activities if record[f"activity:{a}"] >= THRESHOLD]
+            for activity in found:
+                add(record, "activity", activity, record[f"activity:{activity}"])
+            if not found:
+                add(record, "activity", NONE, None)
+    return pd.DataFrame(rows, columns=CODES_COLUMNS)
