@@ -164,6 +164,13 @@ def test_keywords_in_prose_do_not_make_spam():
         "5 Things", descriptions=("<a>Law Essay writing service</a>",)) == "essay_mill"
 
 
+def test_a_learning_platform_offering_homework_help_is_not_spam():
+    assert suspect.suspect_reason(
+        "Brainly", labels=("homework help; peer learning",),
+        descriptions=("Brainly is the homework help community where students learn together",)
+    ) is None
+
+
 def test_flag_suspects_columns():
     out = suspect.flag_suspects(pd.Series(["Goteo", "test"]))
     assert out["is_suspect"].tolist() == [False, True]

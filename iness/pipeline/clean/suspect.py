@@ -24,9 +24,11 @@ PLACEHOLDER_PATTERN = re.compile(r"^(?:(?:my |project |test )?(?:test|testing|pr
 GARBLED_MIN_QUESTION_MARKS = 3
 
 #: keyword patterns on the name, website and free tags, with their reason
+#: ("homework help" is not one: genuine learning platforms, Brainly among them,
+#: describe themselves so)
 SPAM_PATTERNS = (
     ("essay_mill", r"essay|essa4|\bassignments? help|writing services?|acad\w* writing|"
-                   r"\bwriters? den\b|dissertation|term papers?|homework help|"
+                   r"\bwriters? den\b|dissertation|term papers?|"
                    r"nursing online tools|online education merge|\btal co\b"),
     ("seo_or_commercial_spam", r"\bseo\b|geometry ?dash|happy ?wheels|sniper games?|"
                                r"dark ?spots|dermatology|\btaxi\b|\bcab service|casino|"
@@ -38,7 +40,7 @@ SPAM_PATTERNS = (
 #: ('taxi' or 'skin care' in a description is ordinary prose, 'essay writing service' is not)
 DESCRIPTION_PATTERNS = (
     ("essay_mill", r"essay writing|writing service|assignment help|assignment writing|"
-                   r"dissertation writing|homework help"),
+                   r"dissertation writing"),
     ("seo_or_commercial_spam", r"\bseo\b"),
 )
 
