@@ -91,7 +91,7 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
         out_of_fold, scores = classifier.cross_validate(texts, coding)
         predicted.append(out_of_fold)
     if not fresh.empty:
-        model = classifier.fit(*_training_set(texts, coding))
+        model = fitted_model(*_training_set(texts, coding))
         new_texts = classifier.unit_texts(projects)
         new_texts = new_texts[new_texts["unit_id"].isin(fresh["unit_id"])]
         predicted.append(model.predict(new_texts["text"].tolist())
@@ -101,6 +101,22 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     rows = classifier.codes_from_predictions(pd.concat(predicted, ignore_index=True),
                                              units[["wave", "project_id", "unit_id"]])
     return rows, scores
+
+
+#: models fitted in this process, by a digest of what they learnt from: every
+#: researcher's survey read after DSI4EU's build learns from the same coding
+_FITTED: dict[str, object] = {}
+
+
+def fitted_model(texts: list[str], labels: pd.DataFrame):
+    """:func:`iness.coding.classifier.fit`, once per training set in a process."""
+    import hashlib
+    digest = hashlib.sha256("\x1f".join(texts).encode("utf-8")
+                            + pd.util.hash_pandas_object(labels, index=True).to_numpy()
+                            .tobytes() + "|".join(labels.columns).encode("utf-8")).hexdigest()
+    if digest not in _FITTED:
+        _FITTED[digest] = classifier.fit(texts, labels)
+    return _FITTED[digest]
 
 
 def _training_set(texts: pd.DataFrame, coding: pd.DataFrame) -> tuple[list, pd.DataFrame]:
