@@ -31,6 +31,13 @@ def mirror_folder() -> Path | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def lenient_translations(monkeypatch):
+    """Tests run French notebooks of their own (tiny ones with no catalogue):
+    missing translations fall back to English unless a test asks for strict mode."""
+    monkeypatch.delenv("INESS_I18N_STRICT", raising=False)
+
+
 @pytest.fixture(scope="session")
 def mirror() -> Path:
     folder = mirror_folder()
