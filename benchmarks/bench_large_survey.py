@@ -114,7 +114,12 @@ def main() -> None:
         print(json.dumps(outcome))
         return
     from iness import report
-    folder = Path(tempfile.mkdtemp(prefix="iness-bench-large-"))
+    with tempfile.TemporaryDirectory(prefix="iness-bench-large-") as name:
+        run_all(Path(name), args, report)
+
+
+def run_all(folder: Path, args, report) -> None:
+    """Write the large survey into ``folder``, build it, run each notebook on it."""
     csv = folder / "large_survey.csv"
     started = time.perf_counter()
     synthetic_survey(args.platforms).to_csv(csv, index=False)

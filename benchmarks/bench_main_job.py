@@ -20,6 +20,7 @@ import json
 import logging
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -75,6 +76,7 @@ def run_once(workers: int | None) -> dict[str, float]:
     timings["whole main job [CPU]"] = cpu_seconds()
     timings["main job, English edition only"] = (
         timings["whole main job"] - timings["report, French edition"])
+    shutil.rmtree(target)  # the benchmark's own temporary folder
     return timings
 
 
