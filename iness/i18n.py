@@ -97,7 +97,8 @@ def catalogue(lang: str) -> dict[tuple[str | None, str], str]:
     return {key: text for key, (text, _) in found.items()}
 
 
-def _strict() -> bool:
+def strict() -> bool:
+    """Whether a missing translation is an error (:data:`STRICT_VARIABLE`)."""
     return os.environ.get(STRICT_VARIABLE) == "1"
 
 
@@ -110,7 +111,7 @@ def translate(message: str, context: str | None = None, lang: str | None = None)
         return message
     found = catalogue(lang).get((context, message))
     if found is None:
-        if _strict():
+        if strict():
             raise MissingTranslation(
                 f"no {lang} translation of {message[:80]!r}"
                 + (f" (context {context})" if context else "")

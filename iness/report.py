@@ -168,7 +168,7 @@ def words(message: str, lang: str) -> str:
 def edition_dir(base: Path, lang: str) -> Path:
     """Where the ``lang`` edition of a report goes: ``base`` for English,
     ``base/fr`` for French."""
-    return base / EDITION_FOLDERS[i18n.check_language(lang)] if EDITION_FOLDERS[lang] else base
+    return base / EDITION_FOLDERS[i18n.check_language(lang)]
 
 
 def other_editions(lang: str) -> list[tuple[str, str]]:
@@ -196,10 +196,6 @@ def footer(lang: str = "en") -> str:
         + [f'<a href="{href}">{html.escape(name)}</a>' for href, name in other_editions(lang)])
     return ('<footer style="margin-top:3rem;padding-top:.6rem;border-top:1px solid #ddd;'
             f'font-size:.85rem;color:#555">{html.escape(text)} {links}.</footer>')
-
-
-#: the English footer (kept for the pages' tests)
-FOOTER = footer("en")
 
 
 def with_footer(page: str, lang: str = "en") -> str:

@@ -269,7 +269,7 @@ def data_word(value, lang: str = "en"):
     labels = i18n.labels()
     if key in labels.index and labels.loc[key, "en"] == value:
         return labels.loc[key, lang]
-    if i18n._strict():
+    if i18n.strict():
         raise i18n.MissingTranslation(f"no {lang} word for {value!r}: add a {key} row "
                                       "to iness/data/labels.csv")
     return value

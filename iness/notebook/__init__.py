@@ -105,11 +105,8 @@ def translated_headers(frame: pd.DataFrame, percent: list[str] | None = None
     """The frame with its column and index names in the language set, and the
     percent columns renamed alike."""
     names = {column: i18n.column(column) for column in frame.columns}
-    if all(name == column for column, name in names.items()) and not any(
-            i18n.column(name) != name for name in frame.index.names if name):
-        return frame, percent
-    out = frame.rename(columns=names)
-    out.index.names = [i18n.column(name) for name in frame.index.names]
+    out = frame.rename(columns=names).rename_axis(
+        [i18n.column(name) for name in frame.index.names])
     return out, [names.get(column, column) for column in percent] if percent else percent
 
 
