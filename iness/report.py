@@ -381,7 +381,7 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                  notebooks_folder: Path | None = None, workers: int | None = None,
                  force: bool = True, lang: str = "en") -> Path:
     """Execute the notebooks and write ``reports/``: one HTML page per notebook,
-    ``index.html`` and ``figures/<notebook>/*.png|svg``. With ``in_place``, the
+    ``index.html`` and ``figures/<notebook>/*.png|pdf``. With ``in_place``, the
     executed notebooks are also saved back (the outputs that nbval compares).
 
     The report is written in a staging folder and swapped in only when every

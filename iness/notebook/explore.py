@@ -85,7 +85,7 @@ def explorer(survey, framework: str = "category", name: str = "explorer"):
         chosen = {key: menu.value for key, menu in menus.items()}
         fig = filtered_figure(survey, framework, **chosen)
         if handle is not None:      # None where no notebook front-end displays
-            handle.update(fig)
+            handle.update(figures.image_of(fig))
         plt.close(fig)
 
     for menu in menus.values():

@@ -1,7 +1,7 @@
 """Figures: a frame in, a matplotlib Figure out, in one house style.
 
 Every function takes ``lang`` ("en" or "fr"; default :func:`language`) for its
-labels. :func:`save` writes PNG and SVG with fixed metadata, so that reruns
+labels. :func:`save` writes PNG and PDF with fixed metadata, so that reruns
 give the same bytes; :func:`show` displays a figure in a notebook and, when
 ``INESS_FIGURES_DIR`` is set (as ``iness report`` does), saves it there too.
 """
@@ -58,41 +58,79 @@ def category_colours() -> dict[str, str]:
     return colours
 
 
-def save(fig, name: str, folder: Path | str) -> list[Path]:
-    """Write ``name.png``, ``name.svg`` and ``name.pdf`` (for papers) with fixed
-    metadata, so that they are byte-stable."""
+#: the files each figure is written as: PNG for pages and slides, PDF for papers
+FORMATS = ("png", "pdf")
+#: pixels per inch of the PNG (written and displayed); shown at the inline size
+PNG_DPI = 150
+#: fixed metadata, so that reruns give the same bytes
+METADATA = {"png": {"Software": None},
+            "pdf": {"CreationDate": None, "Creator": None, "Producer": None}}
+
+
+def tight_box(fig):
+    """The figure's tight bounding box (inches), padded as ``bbox_inches="tight"``
+    pads it: computed once per figure instead of once per file written."""
+    fig.draw_without_rendering()
+    return fig.get_tightbbox().padded(plt.rcParams["savefig.pad_inches"])
+
+
+def png_bytes(fig, box=None) -> bytes:
+    """The figure as PNG at :data:`PNG_DPI`, cropped to ``box`` (default tight)."""
+    import io
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata=METADATA["png"],
+                bbox_inches=tight_box(fig) if box is None else box)
+    return buffer.getvalue()
+
+
+def save(fig, name: str, folder: Path | str, png: bytes | None = None,
+         box=None) -> list[Path]:
+    """Write ``name.png`` and ``name.pdf`` (:data:`FORMATS`), byte-stable;
+    ``png`` and ``box`` reuse what :func:`show` has already rendered."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.png", folder / f"{name}.svg", folder / f"{name}.pdf"]
-    with plt.rc_context({"svg.hashsalt": "iness"}):
-        fig.savefig(paths[0], metadata={"Software": None}, dpi=150, bbox_inches="tight")
-        fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches="tight")
-        fig.savefig(paths[2], metadata={"CreationDate": None, "Creator": None,
-                                        "Producer": None}, bbox_inches="tight")
-    return paths
+    box = tight_box(fig) if box is None else box
+    paths = {kind: folder / f"{name}.{kind}" for kind in FORMATS}
+    paths["png"].write_bytes(png_bytes(fig, box) if png is None else png)
+    fig.savefig(paths["pdf"], metadata=METADATA["pdf"], bbox_inches=box)
+    return list(paths.values())
+
+
+def image_of(fig, box=None, png: bytes | None = None):
+    """An IPython image of the figure, shown at the size the inline backend
+    would show it (the PNG is sharper: :data:`PNG_DPI`)."""
+    from IPython.display import Image
+    box = tight_box(fig) if box is None else box
+    png = png_bytes(fig, box) if png is None else png
+    return Image(data=png, format="png", width=round(box.width * fig.dpi))
+
+
+def _shown(fig, name: str):
+    """The image to display; the PNG and PDF written too when
+    INESS_FIGURES_DIR is set. One tight box and one PNG render serve all."""
+    box = tight_box(fig)
+    png = png_bytes(fig, box)
+    folder = os.environ.get(FIGURES_DIR_VARIABLE)
+    if folder:
+        save(fig, name, folder, png=png, box=box)
+    return image_of(fig, box, png)
 
 
 def show(fig, name: str):
     """Display a figure in a notebook (saving it when INESS_FIGURES_DIR is set)."""
-    folder = os.environ.get(FIGURES_DIR_VARIABLE)
-    if folder:
-        save(fig, name, folder)
+    from IPython.display import display
     try:
-        from IPython.display import display
-        display(fig)
+        display(_shown(fig, name))
     finally:
         plt.close(fig)
 
 
 def show_updatable(fig, name: str):
-    """Like :func:`show`, but return a display handle whose ``update(new_fig)``
-    redraws the figure in place (in JupyterLab)."""
+    """Like :func:`show`, but return a display handle whose
+    ``update(image_of(new_fig))`` redraws the figure in place (in JupyterLab)."""
     from IPython.display import display
-    folder = os.environ.get(FIGURES_DIR_VARIABLE)
-    if folder:
-        save(fig, name, folder)
     try:
-        return display(fig, display_id=True)
+        return display(_shown(fig, name), display_id=True)
     finally:
         plt.close(fig)
 
@@ -179,21 +217,25 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
     return fig
 
 
+def _framed_countries():
+    """Country borders (Natural Earth via world-atlas) inside the map's frame."""
+    from iness.notebook.geo import countries_within
+    return countries_within(EUROPE_FRAME["longitude"], EUROPE_FRAME["latitude"])
+
+
 def _borders(ax, fill: str = "#f2f2f2", edge: str = "#b5b5b5") -> None:
-    """Country borders (Natural Earth via world-atlas) under a map."""
-    from iness.notebook.geo import countries
-    countries().plot(ax=ax, color=fill, edgecolor=edge, linewidth=0.4, zorder=0)
+    """Country borders under a map of the frame."""
+    _framed_countries().plot(ax=ax, color=fill, edgecolor=edge, linewidth=0.4, zorder=0)
 
 
 def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
     """Organisations and platforms per country (columns country_code,
     organisations, platforms), Europe framed; the note counts what lies outside."""
     from iness.analysis import country_label
-    from iness.notebook.geo import countries
     lang = language(lang)
     from matplotlib.colors import LogNorm
     from shapely.geometry import box
-    shapes = countries().merge(counts, on="country_code", how="left")
+    shapes = _framed_countries().merge(counts, on="country_code", how="left")
     frame = box(EUROPE_FRAME["longitude"][0], EUROPE_FRAME["latitude"][0],
                 EUROPE_FRAME["longitude"][1], EUROPE_FRAME["latitude"][1])
     # a country with any part in the frame is drawn, and counted as drawn

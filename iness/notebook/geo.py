@@ -44,3 +44,22 @@ def countries():
     bounds = parts.geometry.bounds
     parts = parts[(bounds["maxx"] - bounds["minx"] < 180).to_numpy()]
     return parts[["country_code", "name", "geometry"]].reset_index(drop=True)
+
+
+#: degrees kept round a map's frame when borders are cut to it, so that the
+#: cut edges fall outside the view
+FRAME_MARGIN = 3.0
+
+
+@lru_cache(maxsize=4)
+def countries_within(longitude: tuple[float, float], latitude: tuple[float, float]):
+    """:func:`countries` cut to a box (plus :data:`FRAME_MARGIN`): what a map
+    of that box shows, drawn and written to PDF without the rest of the world."""
+    import shapely
+
+    parts = countries()
+    cut = shapely.clip_by_rect(parts.geometry.to_numpy(), longitude[0] - FRAME_MARGIN,
+                               latitude[0] - FRAME_MARGIN, longitude[1] + FRAME_MARGIN,
+                               latitude[1] + FRAME_MARGIN)
+    kept = ~shapely.is_empty(cut)
+    return parts[kept].set_geometry(cut[kept]).reset_index(drop=True)

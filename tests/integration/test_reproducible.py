@@ -1,5 +1,5 @@
 """The main job run twice from the same raw files gives the same bytes: tables,
-figures (PNG and SVG) and HTML pages. Checked on a small synthetic survey."""
+figures (PNG and PDF) and HTML pages. Checked on a small synthetic survey."""
 import hashlib
 
 from iness import build, report
@@ -25,4 +25,4 @@ def test_main_job_is_byte_stable(tmp_path):
     assert tables_a == tables_b and len(tables_a) == 16  # 14 tables, the marker, inputs.json
     assert reports_a == reports_b
     kinds = {name.rsplit(".", 1)[-1] for name in reports_a}
-    assert {"html", "png", "svg"} <= kinds
+    assert {"html", "png", "pdf"} <= kinds and "svg" not in kinds

@@ -47,7 +47,8 @@ def test_save_is_byte_stable(tmp_path):
         paths = figures.save(fig, "diagrams", tmp_path)
         return [hashlib.sha256(p.read_bytes()).hexdigest() for p in paths]
     assert digest() == digest()
-    assert (tmp_path / "diagrams.svg").read_text().count("<svg") == 1
+    assert [p.suffix for p in sorted(tmp_path.iterdir())] == [".pdf", ".png"]
+    assert (tmp_path / "diagrams.pdf").read_bytes().startswith(b"%PDF")
 
 
 def test_every_label_has_both_languages_and_one_row():

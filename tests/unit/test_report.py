@@ -35,7 +35,7 @@ def test_report_pages_index_and_figures(tmp_path):
     index = (target / "index.html").read_text()
     assert 'href="01_tiny.html"' in index and "A tiny notebook" in index
     assert (target / "figures" / "01_tiny" / "tiny.png").stat().st_size > 1000
-    assert (target / "figures" / "01_tiny" / "tiny.svg").stat().st_size > 1000
+    assert (target / "figures" / "01_tiny" / "tiny.pdf").stat().st_size > 1000
     assert 'src="http' not in page and "injected parameters" in page
     assert ">fr\n<" in page or "fr\n</pre>" in page
     first = digests(target)
