@@ -216,22 +216,61 @@ def primary_from(probabilities: pd.DataFrame) -> np.ndarray:
     return np.where(values.max(axis=1) >= THRESHOLD, names, NONE)
 
 
-def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame) -> tuple[pd.DataFrame,
-                                                                        pd.DataFrame]:
+@dataclass
+class CrossValidation:
+    predictions: pd.DataFrame  # out-of-fold, one row per usable coded unit
+    scores: pd.DataFrame  # per target, from the out-of-fold predictions
+    model: Fitted | None  # fitted on every unit, when asked for
+
+
+#: what forked workers read instead of receiving it pickled (every text's n-grams
+#: are large); set only while :func:`cross_validate` runs
+_SHARED: dict = {}
+
+
+def _fold_predictions(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """Worker: fit on a fold's training units, predict its test units."""
+    documents, labels = _SHARED["documents"], _SHARED["labels"]
+    train, test = fold
+    model = fit_read(_subset(documents, train), labels.iloc[train])
+    return model.predict_read(_subset(documents, test))
+
+
+def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame,
+                   with_model: bool = False) -> CrossValidation:
     """Out-of-fold predictions for every usable coded unit, and the scores per
-    target (n, positives, precision, recall, F1), from :data:`FOLDS`-fold CV."""
+    target (n, positives, precision, recall, F1), from :data:`FOLDS`-fold CV;
+    ``with_model`` also fits the model on every unit (as :func:`fit` would).
+
+    The folds run in forked worker processes, one per core, while this process
+    runs the first fold and fits the whole model (three processes on two cores
+    finish five folds sooner than two do): each fit is seeded, so the results
+    do not depend on where it ran."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
     labels = label_matrix(coding)
     data = labels.merge(texts, on="unit_id", how="inner")
     labels = data[labels.columns]
-    folds = KFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
+    folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(data))
     documents = read(data["text"].tolist())
-    predictions = []
-    for train, test in folds.split(data):
-        model = fit_read(_subset(documents, train), labels.iloc[train])
-        predicted = model.predict_read(_subset(documents, test))
-        predictions.append(predicted.assign(unit_id=data["unit_id"].iloc[test].to_numpy()))
-    oof = pd.concat(predictions, ignore_index=True).set_index("unit_id").loc[data["unit_id"]]
-    return oof.reset_index(), scores(labels, oof.reset_index())
+    _SHARED.update(documents=documents, labels=labels)
+    try:
+        workers = min(len(folds), os.cpu_count() or 1)
+        if workers > 1:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
+                pending = [pool.submit(_fold_predictions, fold) for fold in folds[1:]]
+                first = _fold_predictions(folds[0])
+                model = fit_read(documents, labels) if with_model else None
+                predicted = [first] + [future.result() for future in pending]
+        else:
+            predicted = [_fold_predictions(fold) for fold in folds]
+            model = fit_read(documents, labels) if with_model else None
+    finally:
+        _SHARED.clear()
+    oof = pd.concat([frame.assign(unit_id=data["unit_id"].iloc[test].to_numpy())
+                     for frame, (_, test) in zip(predicted, folds)], ignore_index=True)
+    oof = oof.set_index("unit_id").loc[data["unit_id"]].reset_index()
+    return CrossValidation(oof, scores(labels, oof), model)
 
 
 def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:

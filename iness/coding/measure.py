@@ -88,8 +88,11 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     # out-of-fold predictions (and the scores they give) only for surveys whose
     # texts were coded: a researcher's survey needs one fitted model, not the CV
     if units["unit_id"].isin(coding["unit_id"]).any():
-        out_of_fold, scores = classifier.cross_validate(texts, coding)
-        predicted.append(out_of_fold)
+        validation = classifier.cross_validate(texts, coding, with_model=not fresh.empty)
+        predicted.append(validation.predictions)
+        scores = validation.scores
+        if validation.model is not None:
+            _FITTED.setdefault(_digest(*_training_set(texts, coding)), validation.model)
     if not fresh.empty:
         model = fitted_model(*_training_set(texts, coding))
         new_texts = classifier.unit_texts(projects)
@@ -108,12 +111,17 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
 _FITTED: dict[str, object] = {}
 
 
+def _digest(texts: list[str], labels: pd.DataFrame) -> str:
+    """What a model learns from, as a key of :data:`_FITTED`."""
+    import hashlib
+    return hashlib.sha256("\x1f".join(texts).encode("utf-8")
+                          + pd.util.hash_pandas_object(labels, index=True).to_numpy()
+                          .tobytes() + "|".join(labels.columns).encode("utf-8")).hexdigest()
+
+
 def fitted_model(texts: list[str], labels: pd.DataFrame):
     """:func:`iness.coding.classifier.fit`, once per training set in a process."""
-    import hashlib
-    digest = hashlib.sha256("\x1f".join(texts).encode("utf-8")
-                            + pd.util.hash_pandas_object(labels, index=True).to_numpy()
-                            .tobytes() + "|".join(labels.columns).encode("utf-8")).hexdigest()
+    digest = _digest(texts, labels)
     if digest not in _FITTED:
         _FITTED[digest] = classifier.fit(texts, labels)
     return _FITTED[digest]
