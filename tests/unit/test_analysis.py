@@ -67,3 +67,12 @@ def test_share_by_group_gives_zero_not_nan_to_a_group_without_members():
     table = analysis.share_by_group(members, groups, "country_code", 2024, min_platforms=1)
     assert table.loc["DE"].drop("platforms").eq(0).all()
     assert table.loc["FR", "Health"] == 1.0
+
+
+def test_wilson_intervals_are_scipys_to_the_last_bit():
+    from scipy.stats import binomtest
+    pairs = [(k, n) for n in range(1, 120) for k in range(n + 1)] + [(7, 2083), (1999, 2083)]
+    low, high = analysis.wilson_intervals([k for k, _ in pairs], [n for _, n in pairs])
+    for (k, n), mine in zip(pairs, zip(low, high)):
+        theirs = binomtest(k, n).proportion_ci(0.95, method="wilson")
+        assert mine == (theirs.low, theirs.high), (k, n)
