@@ -40,10 +40,11 @@ def command_build(args) -> None:
 
 
 def command_report(args) -> None:
-    from iness.report import write_report
-    for lang in editions(args):
-        write_report(notebooks=args.notebook or None, force=getattr(args, "force", False),
-                     in_place=getattr(args, "in_place", False) and lang == "en", lang=lang)
+    from iness.paths import reports_dir
+    from iness.report import edition_dir, write_editions
+    write_editions({lang: edition_dir(reports_dir(), lang) for lang in editions(args)},
+                   notebooks=args.notebook or None, force=getattr(args, "force", False),
+                   in_place=getattr(args, "in_place", False))
 
 
 def editions(args) -> tuple[str, ...]:
@@ -59,7 +60,7 @@ def command_survey(args) -> None:
     from iness.outputs import survey_name
     from iness.build import build_survey
     from iness.paths import processed_dir, reports_dir
-    from iness.report import edition_dir, write_report
+    from iness.report import edition_dir, write_editions
     source = Path(args.path)
     name = None if args.out and args.no_report else survey_name(source, args.name)
     from iness.pipeline.survey_file import describe_detection, detect
@@ -73,9 +74,8 @@ def command_survey(args) -> None:
     print("The talk's table of social issues, with this survey's platforms:")
     print(talk_table.iloc[:, [0, 3]].to_string(index=False))
     if not args.no_report:
-        for lang in editions(args):
-            write_report(target=edition_dir(reports_dir() / name, lang),
-                         parameters={"DATA": str(tables)}, lang=lang)
+        write_editions({lang: edition_dir(reports_dir() / name, lang)
+                        for lang in editions(args)}, parameters={"DATA": str(tables)})
 
 
 def command_template(args) -> None:

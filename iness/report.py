@@ -4,8 +4,11 @@ from __future__ import annotations
 import html
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -72,49 +75,121 @@ def _cell_name(notebook, failed) -> str:
     return "the injected parameters cell" if failed is not None else "before the first cell"
 
 
+@dataclass(frozen=True)
+class Run:
+    """One execution of a notebook: its edition, its parameters, and the folders
+    its figures and result tables go to."""
+    lang: str
+    parameters: dict | None
+    figures_dir: Path
+    tables_dir: Path
+    page: Path | None = None  # where its HTML page goes (written by the worker)
+
+
+def prepared(path: Path, parameters: dict | None):
+    """The notebook as a run executes it: in its edition's language, with the
+    parameters injected."""
+    notebook = nbformat.read(path, as_version=4)
+    i18n.translate_notebook(notebook, (parameters or {}).get("LANG", i18n.SOURCE_LANGUAGE))
+    return inject_parameters(notebook, parameters) if parameters else notebook
+
+
+def _setup_code(run: Run, first: bool) -> str:
+    """What the kernel runs, unseen, before a run's first cell: where figures and
+    tables go and, from the second run on, an empty namespace (``%reset -f``)."""
+    folders = {FIGURES_DIR_VARIABLE: str(run.figures_dir),
+               TABLES_DIR_VARIABLE: str(run.tables_dir)}
+    reset = "" if first else "get_ipython().run_line_magic('reset', '-f')\n"
+    return reset + f"__import__('os').environ.update({folders!r})"
+
+
+async def _run_silently(client: NotebookClient, code: str) -> None:
+    """Run set-up code in the client's kernel, without output or history."""
+    reply = await client.async_wait_for_reply(
+        client.kc.execute(code, silent=True, store_history=False))
+    if reply is None or reply["content"]["status"] != "ok":
+        raise RuntimeError("the kernel did not take iness's set-up code")
+
+
+def _failure(path: Path, notebook, running: dict, error: Exception) -> str:
+    """One line naming the notebook, the cell and the error."""
+    where = f"{path.name}, {_cell_name(notebook, running.get('cell'))}"
+    if isinstance(error, CellExecutionError):
+        last = re.sub(r"\x1b\[[0-9;]*m", "", f"{error.ename}: {error.evalue}")
+        return f"{where}: {' '.join(last.split())[:300]}"
+    if isinstance(error, DeadKernelError):
+        return f"{where}: the kernel died (often: out of memory)"
+    if isinstance(error, CellTimeoutError):
+        return f"{where}: ran for over {TIMEOUT} s and was stopped"
+    return f"{path.name}: the kernel failed: {' '.join(str(error).split())[:300]}"
+
+
+async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
+    """Each run of one notebook, in order, in one kernel: the first run pays for
+    starting Python and importing pandas, matplotlib and iness, the others
+    start from an empty namespace (``%reset -f``) in the same process. After
+    a run that leaves the kernel dead or busy, the next one gets a new kernel."""
+    from jupyter_client.manager import AsyncKernelManager
+    results, manager, first = [], None, True
+    try:
+        for run in runs:
+            started, notebook, running = time.perf_counter(), None, {}
+            try:
+                notebook = prepared(path, run.parameters)
+                if manager is None:
+                    manager, first = AsyncKernelManager(kernel_name=KERNEL), True
+                    # the kernel's own stderr (a dying kernel's libzmq assertion)
+                    # would add lines to iness's one-line errors
+                    await manager.start_kernel(
+                        extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
+                        cwd=str(path.parent), stderr=subprocess.DEVNULL)
+                client = NotebookClient(
+                    notebook, km=manager, timeout=TIMEOUT, kernel_name=KERNEL,
+                    on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
+                    resources={"metadata": {"path": str(path.parent)}})
+                client.kc = manager.client()
+                client.kc.start_channels()
+                try:
+                    await client.kc.wait_for_ready(timeout=client.startup_timeout)
+                    await _run_silently(client, _setup_code(run, first))
+                    first = False
+                    await client.async_execute()
+                finally:
+                    client.kc.stop_channels()
+                results.append((deterministic(notebook), time.perf_counter() - started, None))
+            except (CellExecutionError, DeadKernelError, CellTimeoutError, RuntimeError,
+                    NoSuchKernel) as error:
+                results.append((None, time.perf_counter() - started,
+                                _failure(path, notebook, running, error)))
+                if not isinstance(error, CellExecutionError) and manager is not None:
+                    await manager.shutdown_kernel(now=True)
+                    manager = None
+    finally:
+        if manager is not None:
+            await manager.shutdown_kernel(now=True)
+    return results
+
+
+def execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
+    """(executed notebook or None, seconds, failure or None) of each run of a
+    notebook, all in one kernel (see :func:`_execute_runs`)."""
+    import asyncio
+    return asyncio.run(_execute_runs(path, runs))
+
+
 def execute(path: Path, figures_dir: Path, parameters: dict | None = None):
     """Run a notebook top to bottom in a fresh kernel; figures go to ``figures_dir``.
 
     Any failure (a cell's error, a dead or silent kernel) is a one-line
     :class:`NotebookError` naming the notebook, the cell and the error."""
-    notebook = nbformat.read(path, as_version=4)
-    i18n.translate_notebook(notebook, (parameters or {}).get("LANG", i18n.SOURCE_LANGUAGE))
-    if parameters:
-        notebook = inject_parameters(notebook, parameters)
-    previous = os.environ.get(FIGURES_DIR_VARIABLE)
-    os.environ[FIGURES_DIR_VARIABLE] = str(figures_dir)
+    lang = (parameters or {}).get("LANG", i18n.SOURCE_LANGUAGE)
     # result tables beside the figures: <report>/tables/<notebook>/
-    os.environ[TABLES_DIR_VARIABLE] = str(figures_dir.parent.parent / "tables" / figures_dir.name)
-    running = {}
-    try:
-        NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
-                       extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
-                       on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
-                       resources={"metadata": {"path": str(path.parent)}}).execute(
-                           # the kernel's own stderr (a dying kernel's libzmq assertion)
-                           # would add lines to iness's one-line errors
-                           stderr=subprocess.DEVNULL)
-    except CellExecutionError as error:
-        last = re.sub(r"\x1b\[[0-9;]*m", "", f"{error.ename}: {error.evalue}")
-        last = " ".join(last.split())[:300]
-        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
-                            f"{last}") from None
-    except DeadKernelError:
-        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
-                            "the kernel died (often: out of memory)") from None
-    except CellTimeoutError:
-        raise NotebookError(f"{path.name}, {_cell_name(notebook, running.get('cell'))}: "
-                            f"ran for over {TIMEOUT} s and was stopped") from None
-    except (RuntimeError, NoSuchKernel) as error:  # kernel that does not start or answer
-        raise NotebookError(f"{path.name}: the kernel failed: "
-                            f"{' '.join(str(error).split())[:300]}") from None
-    finally:
-        os.environ.pop(TABLES_DIR_VARIABLE, None)
-        if previous is None:
-            os.environ.pop(FIGURES_DIR_VARIABLE, None)
-        else:
-            os.environ[FIGURES_DIR_VARIABLE] = previous
-    return deterministic(notebook)
+    run = Run(lang, parameters, figures_dir,
+              figures_dir.parent.parent / "tables" / figures_dir.name)
+    [(notebook, _seconds, failure)] = execute_runs(path, [run])
+    if failure:
+        raise NotebookError(failure)
+    return notebook
 
 
 #: the kernel the notebooks name: the one the project installs (ipykernel's)
@@ -125,12 +200,16 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 def deterministic(notebook):
     """The executed notebook made byte-stable and clean to open: the installed
     kernel's spec in its metadata (JupyterLab then does not mark it modified),
-    no execution timestamps, no saved widget state, and widget outputs
-    numbered by cell instead of random model ids."""
+    no execution timestamps, results numbered as their cells, no saved widget
+    state, and widget outputs numbered by cell instead of random model ids."""
     notebook.metadata["kernelspec"] = dict(KERNELSPEC)
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)  # timestamps: a rerun would differ
+        for output in cell.get("outputs", []):
+            # the kernel's own count goes on across the runs that share it
+            if output.get("output_type") == "execute_result":
+                output["execution_count"] = cell.get("execution_count")
         widgets = [output for output in cell.get("outputs", [])
                    if WIDGET_VIEW in output.get("data", {})]
         for number, output in enumerate(widgets):
@@ -242,7 +321,7 @@ def index_page(entries: list[dict], lang: str = "en") -> str:
                         for href, name in other_editions(lang))
     intro = words(
         "Each page is a notebook executed from the clean tables. Figures are in "
-        "<code>figures/</code> as PNG, SVG and PDF; the result tables in <code>tables/</code> "
+        "<code>figures/</code> as PNG and PDF; the result tables in <code>tables/</code> "
         "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities are "
         'measured by reading each project with the <a href="codebook.html">codebook</a>. Works '
         'cited are on the <a href="references.html">references</a> page; the tables\' columns '
@@ -306,39 +385,38 @@ def extra_pages(lang: str = "en") -> dict[str, Callable[[], str]]:
 EXTRA_PAGES = extra_pages("en")
 
 
-def _execute_one(job: tuple) -> tuple:
-    """Worker: execute one notebook (in its own process, so that its figures
-    folder can be set in the environment its kernel inherits); returns the
-    executed notebook (``None`` on failure), the seconds and the failure."""
-    path, figures_dir, parameters = job
-    started = time.perf_counter()
-    try:
-        notebook, failure = execute(path, figures_dir, parameters), None
-    except NotebookError as error:
-        notebook, failure = None, str(error)
-    return notebook, time.perf_counter() - started, failure
+def _execute_job(job: tuple) -> list[tuple]:
+    """Worker: every run of one notebook (see :func:`execute_runs`), and the
+    HTML page of each run that went through."""
+    path, runs = job
+    results = execute_runs(path, runs)
+    for run, (notebook, _seconds, _failure) in zip(runs, results):
+        if notebook is not None and run.page is not None:
+            run.page.write_text(to_html(notebook, run.lang), encoding="utf-8")
+    return results
 
 
-def execute_all(paths: list[Path], target: Path, parameters: dict | None,
-                workers: int | None = None):
-    """Execute every notebook, even after one fails, ``workers`` at a time
-    (default: one per core, at most 4); yields (path, notebook or None, seconds,
-    failure or None) in the notebooks' order."""
-    jobs = [(path, target / "figures" / path.stem, parameters) for path in paths]
+def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
+    """Execute every job (a notebook and its runs), even after one fails,
+    ``workers`` notebooks at a time (default: one per core, at most 4); yields
+    (path, run, notebook or None, seconds, failure or None) in the jobs' order."""
     workers = workers or min(4, os.cpu_count() or 1, len(jobs))
     if workers <= 1:
-        for job in jobs:
-            yield (job[0], *_execute_one(job))
+        for path, runs in jobs:
+            for run, result in zip(runs, _execute_job((path, runs))):
+                yield (path, run, *result)
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_execute_one, job) for job in jobs]
-        for job, future in zip(jobs, futures):
+        futures = [pool.submit(_execute_job, job) for job in jobs]
+        for (path, runs), future in zip(jobs, futures):
             try:
-                yield (job[0], *future.result())
+                results = future.result()
             except BrokenProcessPool:
-                yield job[0], None, 0.0, f"{job[0].name}: its worker process died"
+                results = [(None, 0.0, f"{path.name}: its worker process died")] * len(runs)
+            for run, result in zip(runs, results):
+                yield (path, run, *result)
 
 
 def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str], bool]:
@@ -376,74 +454,168 @@ def _index_entry(stem: str, title: str, figures_dir: Path) -> dict:
             "tables": sorted(tables_dir.glob("*.csv"))}
 
 
+@dataclass
+class Edition:
+    """One edition of a report being written: where, in which language, which
+    notebooks it runs, and what its runs gave."""
+    lang: str
+    target: Path
+    parameters: dict | None
+    inputs: dict[str, str]  # per notebook, the digest of what its page is made of
+    paths: list[Path]  # the notebooks to run
+    partial: bool  # whether pages of notebooks not run are kept
+    scratch: Path | None = None  # where its runs write, before the edition is staged
+    titles: dict[str, str] = field(default_factory=dict)  # per notebook run
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def pages(self) -> dict[str, Callable[[], str]]:
+        return extra_pages(self.lang)
+
+    def replaces(self) -> Callable[[str], bool] | None:
+        if not self.partial:
+            return None
+        extra = ("index.html", cache.INPUTS_FILE, *self.pages)
+        return _of_notebooks({path.stem for path in self.paths}, extra)
+
+
+def plan_edition(lang: str, target: Path, every: list[Path], asked: list[Path],
+                 parameters: dict | None, force: bool) -> Edition:
+    """What writing the ``lang`` edition to ``target`` takes: every asked
+    notebook, or (without ``force``) those whose page is missing or stale."""
+    i18n.check_language(lang)
+    if lang != i18n.SOURCE_LANGUAGE:
+        parameters = {**(parameters or {}), "LANG": lang}
+    inputs = page_inputs(every, parameters)
+    paths = asked if force else stale_notebooks(asked, target, inputs)
+    return Edition(lang, target, parameters, inputs, paths,
+                   partial=len(paths) < len(every))
+
+
+def _jobs(editions: list[Edition], every: list[Path]) -> list[tuple[Path, list[Run]]]:
+    """Per notebook to run, its runs: one per edition that needs it, English first."""
+    jobs = []
+    for path in every:
+        runs = [Run(edition.lang, edition.parameters, edition.scratch / "figures" / path.stem,
+                    edition.scratch / "tables" / path.stem,
+                    edition.scratch / f"{path.stem}.html")
+                for edition in editions if path in edition.paths]
+        if runs:
+            jobs.append((path, runs))
+    return jobs
+
+
+def _write_edition(edition: Edition, every: list[Path]) -> None:
+    """Swap the edition's new pages, figures and tables (in its scratch folder)
+    into its folder, with the inputs record, the index and the extra pages."""
+    with outputs.replacing(edition.target, edition.replaces()) as staging:
+        for produced in sorted(edition.scratch.iterdir()):
+            shutil.move(produced, staging / produced.name)
+        kept = cache.recorded(edition.target) if edition.partial else {}
+        recorded = {stem: digest for stem, digest in kept.items()
+                    if stem in edition.inputs and stem not in edition.titles}
+        recorded.update({stem: edition.inputs[stem] for stem in edition.titles})
+        (staging / cache.INPUTS_FILE).write_text(cache.as_text(recorded), encoding="utf-8")
+        entries = [_index_entry(path.stem, edition.titles[path.stem],
+                                staging / "figures" / path.stem)
+                   if path.stem in edition.titles else
+                   _index_entry(path.stem, title_of(nbformat.read(path, as_version=4),
+                                                    path.stem),
+                                edition.target / "figures" / path.stem)
+                   for path in every if path.stem in edition.titles
+                   or (edition.target / f"{path.stem}.html").is_file()]
+        (staging / "index.html").write_text(index_page(entries, edition.lang),
+                                            encoding="utf-8")
+        for name, page in edition.pages.items():
+            (staging / name).write_text(page(), encoding="utf-8")
+
+
+def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
+                   in_place: bool = False, parameters: dict | None = None,
+                   notebooks_folder: Path | None = None, workers: int | None = None,
+                   force: bool = True) -> dict[str, Path]:
+    """Execute the notebooks and write one report edition per language of
+    ``targets`` (language -> folder): one HTML page per notebook, ``index.html``,
+    ``figures/<notebook>/*.png|pdf`` and ``tables/<notebook>/*.csv|tex``. A
+    notebook's runs for every edition share one kernel (see :func:`execute_runs`).
+    With ``in_place``, the executed English notebooks are also saved back (the
+    outputs that nbval compares).
+
+    Each edition is written in a staging folder and swapped in only when every
+    notebook of it ran; otherwise every notebook is still run, the other
+    editions are written, the failures are listed in one :class:`NotebookError`
+    and the failed edition's previous report stays whole. With ``notebooks``,
+    only their pages, figures and tables are replaced. Without ``force``, a
+    notebook whose cells, tables, iness and parameters are those of its current
+    page is not run again (see :mod:`iness.cache`)."""
+    if in_place and i18n.SOURCE_LANGUAGE not in targets:
+        raise InessError("--in-place saves the English notebooks' outputs: ask for the "
+                         "English edition too")
+    targets = {lang: outputs.check_target(target) for lang, target in targets.items()}
+    every = notebook_paths(notebooks_folder)
+    asked = notebook_paths(notebooks_folder, notebooks)
+    planned = [plan_edition(lang, target, every, asked, parameters, force)
+               for lang, target in targets.items()]
+    editions = []
+    for edition in planned:
+        if not edition.paths and (edition.target / "index.html").is_file():
+            print(f"Report ({edition.lang}) in {edition.target} is up to date: nothing to "
+                  "run (--force reruns it)")
+        else:
+            editions.append(edition)
+    with tempfile.TemporaryDirectory(prefix="iness-report-") as scratch:
+        for edition in editions:
+            edition.scratch = Path(scratch) / edition.lang
+            edition.scratch.mkdir()
+        jobs = _jobs(editions, every)
+        by_lang = {edition.lang: edition for edition in editions}
+        for path, run, notebook, seconds, failure in progress(
+                execute_all(jobs, workers), "notebooks",
+                total=sum(len(runs) for _, runs in jobs)):
+            edition = by_lang[run.lang]
+            if failure:
+                edition.failures.append(failure)
+                print(f"  {path.name:<40} {run.lang}  FAILED: {failure}")
+                continue
+            if in_place and run.lang == i18n.SOURCE_LANGUAGE:
+                nbformat.write(notebook, path)
+            edition.titles[path.stem] = title_of(notebook, path.stem)
+            print(f"  {path.name:<40} {run.lang}  {seconds:5.1f} s")
+        # the French edition sits inside the English one's folder: write it after
+        for edition in sorted(editions, key=lambda e: len(e.target.parts)):
+            if not edition.failures:
+                _write_edition(edition, every)
+                print(edition_summary(edition))
+    failed = [edition for edition in editions if edition.failures]
+    if failed:
+        raise NotebookError("; ".join(
+            f"{len(edition.failures)} of {len(edition.paths)} notebooks failed "
+            f"({edition.lang}), so {edition.target} was left as it was: "
+            + "; ".join(edition.failures) for edition in failed))
+    return {edition.lang: edition.target for edition in planned}
+
+
+def edition_summary(edition: Edition) -> str:
+    """What ``iness report`` says of a written edition: pages, figures, tables."""
+    target = edition.target
+    pages = len(list(target.glob("*.html")))
+    figures = len(list(target.glob("figures/*/*.png")))
+    tables = len(list(target.glob("tables/*/*.csv")))
+    return (f"Report ({edition.lang}) written to {target / 'index.html'}: {pages} pages, "
+            f"{figures} figures (PNG and PDF), {tables} tables (CSV and LaTeX); "
+            f"{len(edition.titles)} notebooks run")
+
+
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,
                  in_place: bool = False, parameters: dict | None = None,
                  notebooks_folder: Path | None = None, workers: int | None = None,
                  force: bool = True, lang: str = "en") -> Path:
-    """Execute the notebooks and write ``reports/``: one HTML page per notebook,
-    ``index.html`` and ``figures/<notebook>/*.png|pdf``. With ``in_place``, the
-    executed notebooks are also saved back (the outputs that nbval compares).
-
-    The report is written in a staging folder and swapped in only when every
-    notebook ran; otherwise every notebook is still run, the failures are
-    listed in one :class:`NotebookError` and the previous report stays whole.
-    With ``notebooks``, only their pages and figures are replaced. Without
-    ``force``, a notebook whose cells, tables, iness and parameters are those of
-    its current page is not run again (see :mod:`iness.cache`).
-
-    ``lang`` chooses the edition: the notebooks' prose, computed sentences,
-    tables and figures in that language (:mod:`iness.i18n`); by default the
-    French one goes to ``<reports>/fr/``."""
+    """One edition of the report (see :func:`write_editions`): ``lang``'s, in
+    ``target`` (by default ``reports/``, or ``reports/fr/`` for French)."""
     i18n.check_language(lang)
-    if lang != i18n.SOURCE_LANGUAGE:
-        if in_place:
-            raise InessError("--in-place saves the English notebooks' outputs; the "
-                             f"{lang} edition is written to its own folder only")
-        parameters = {**(parameters or {}), "LANG": lang}
-    target = outputs.check_target(target or edition_dir(reports_dir(), lang))
-    every = notebook_paths(notebooks_folder)
-    paths = notebook_paths(notebooks_folder, notebooks)
-    inputs = page_inputs(every, parameters)
-    if not force:
-        paths = stale_notebooks(paths, target, inputs)
-        if not paths and (target / "index.html").is_file():
-            print(f"Report in {target} is up to date: nothing to run (--force reruns it)")
-            return target
-    partial = notebooks is not None or len(paths) < len(every)
-    pages = extra_pages(lang)
-    extra = ("index.html", cache.INPUTS_FILE, *pages)
-    replaces = _of_notebooks({path.stem for path in paths}, extra) if partial else None
-    ran = {path.stem for path in paths}
-    with outputs.replacing(target, replaces) as staging:
-        executed, failures = {}, []
-        for path, notebook, seconds, failure in progress(
-                execute_all(paths, staging, parameters, workers), "notebooks",
-                total=len(paths)):
-            if failure:
-                failures.append(failure)
-                print(f"  {path.name:<40} FAILED: {failure}")
-                continue
-            (staging / f"{path.stem}.html").write_text(to_html(notebook, lang), encoding="utf-8")
-            if in_place:
-                nbformat.write(notebook, path)
-            executed[path.stem] = title_of(notebook, path.stem)
-            print(f"  {path.name:<40} {seconds:5.1f} s")
-        if failures:
-            raise NotebookError(f"{len(failures)} of {len(paths)} notebooks failed, so "
-                                f"{target} was left as it was: " + "; ".join(failures))
-        kept = cache.recorded(target) if partial else {}
-        recorded = {stem: digest for stem, digest in kept.items()
-                    if stem in inputs and stem not in ran}
-        recorded.update({stem: inputs[stem] for stem in executed})
-        (staging / cache.INPUTS_FILE).write_text(cache.as_text(recorded), encoding="utf-8")
-        entries = [_index_entry(path.stem, executed[path.stem], staging / "figures" / path.stem)
-                   if path.stem in executed else
-                   _index_entry(path.stem, title_of(nbformat.read(path, as_version=4),
-                                                    path.stem), target / "figures" / path.stem)
-                   for path in every
-                   if path.stem in executed or (target / f"{path.stem}.html").is_file()]
-        (staging / "index.html").write_text(index_page(entries, lang), encoding="utf-8")
-        for name, page in pages.items():
-            (staging / name).write_text(page(), encoding="utf-8")
-    print(f"Report written to {target / 'index.html'}")
-    return target
+    if in_place and lang != i18n.SOURCE_LANGUAGE:
+        raise InessError("--in-place saves the English notebooks' outputs; the "
+                         f"{lang} edition is written to its own folder only")
+    targets = {lang: Path(target) if target else edition_dir(reports_dir(), lang)}
+    return write_editions(targets, notebooks, in_place, parameters, notebooks_folder,
+                          workers, force)[lang]

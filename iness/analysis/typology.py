@@ -416,11 +416,30 @@ class Typology:
     classes: np.ndarray
 
 
+#: typologies computed in this process, by a digest of their data and settings:
+#: a kernel that runs notebook 07 for a second edition fits nothing again
+_RUNS: dict[str, Typology] = {}
+
+
 def run(data: np.ndarray, shuffles: int = SHUFFLES, cap: int = SAMPLE_CAP,
         seed: int = SEED, classes=range(1, MAX_CLASSES + 1), n_init: int = N_INIT
         ) -> Typology:
     """Criterion on a sample of at most ``cap`` platforms, the null comparison on
-    the same sample, then every platform assigned by the chosen model."""
+    the same sample, then every platform assigned by the chosen model (a copy
+    of the one computed before, for the same data and settings)."""
+    import copy
+    import hashlib
+    data = np.ascontiguousarray(data)
+    key = hashlib.sha256(data.tobytes() + repr((data.shape, str(data.dtype), shuffles, cap,
+                                                seed, tuple(classes), n_init)).encode()
+                         ).hexdigest()
+    if key not in _RUNS:
+        _RUNS[key] = _run(data, shuffles, cap, seed, classes, n_init)
+    return copy.deepcopy(_RUNS[key])
+
+
+def _run(data: np.ndarray, shuffles: int, cap: int, seed: int, classes, n_init: int
+         ) -> Typology:
     if len(data) < 2:
         raise ValueError(f"a latent class model needs at least 2 platforms, got {len(data)}")
     chosen = sample_rows(len(data), cap, seed)

@@ -54,8 +54,10 @@ class StyledTable:
         return self.frame.to_string()
 
 
-#: numbers the result tables of one notebook (one kernel) in the order shown
-_TABLE_NUMBERS = itertools.count(1)
+#: per folder of result tables (one notebook's, in one run), numbers its
+#: unnamed tables in the order shown; a kernel that runs a notebook again for
+#: another edition starts again at 1 in that edition's folder
+_TABLE_NUMBERS: dict[str, itertools.count] = {}
 
 
 def styled(frame: pd.DataFrame, percent: list[str] | None = None,
@@ -78,8 +80,8 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
         styler = styler.set_caption(caption)
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
         styler = styler.hide(axis="index")
-    number = next(_TABLE_NUMBERS)
     folder = os.environ.get(TABLES_DIR_VARIABLE)
+    number = next(_TABLE_NUMBERS.setdefault(folder or "", itertools.count(1)))
     if folder:
         export_table(frame, Path(folder), name or f"table_{number:02d}", percent, caption)
     return StyledTable(frame, styler)

@@ -26,3 +26,20 @@ def test_main_job_is_byte_stable(tmp_path):
     assert reports_a == reports_b
     kinds = {name.rsplit(".", 1)[-1] for name in reports_a}
     assert {"html", "png", "pdf"} <= kinds and "svg" not in kinds
+
+
+def test_an_edition_run_in_a_shared_kernel_is_the_one_a_fresh_kernel_writes(tmp_path):
+    """iness run executes a notebook's French run in the kernel of its English
+    run (after %reset -f): every file of that edition must be what a fresh
+    kernel writes. 02 numbers its unnamed tables; 07 keeps its typology."""
+    raw = synthetic.write_survey(tmp_path / "raw", scale=0.05, seed=11)
+    build.build(tmp_path / "tables", raw_folder=raw)
+    data = {"DATA": str(tmp_path / "tables")}
+    names = ["02_social_issues.ipynb", "07_typology.ipynb"]
+    shared = tmp_path / "shared"
+    report.write_editions({"en": shared, "fr": shared / "fr"}, notebooks=names,
+                          parameters=data)
+    alone = report.write_report(notebooks=names, target=tmp_path / "alone", parameters=data,
+                                lang="fr")
+    assert digests(shared / "fr") == digests(alone)
+    assert any("table_01" in name for name in digests(alone))
