@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
@@ -283,11 +284,16 @@ def with_footer(page: str, lang: str = "en") -> str:
     return head + footer(lang) + "\n</body>" + tail
 
 
+@lru_cache(maxsize=1)
+def _exporter():
+    """nbconvert's exporter, made once per process (it loads its templates)."""
+    from nbconvert import HTMLExporter
+    return HTMLExporter(template_name="lab")
+
+
 def to_html(notebook, lang: str = "en") -> str:
     """A self-contained HTML page (images embedded, no external scripts)."""
-    from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(notebook)
+    body, _ = _exporter().from_notebook_node(notebook)
     body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
     return with_footer(offline(body), lang)
 
@@ -563,6 +569,7 @@ def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
                   "run (--force reruns it)")
         else:
             editions.append(edition)
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="iness-report-") as scratch:
         for edition in editions:
             edition.scratch = Path(scratch) / edition.lang
@@ -586,6 +593,10 @@ def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
             if not edition.failures:
                 _write_edition(edition, every)
                 print(edition_summary(edition))
+    if jobs:
+        print(f"{sum(len(runs) for _, runs in jobs)} notebook runs "
+              f"({', '.join(edition.lang for edition in editions)}) and their pages in "
+              f"{time.perf_counter() - started:.1f} s")
     failed = [edition for edition in editions if edition.failures]
     if failed:
         raise NotebookError("; ".join(
@@ -603,7 +614,7 @@ def edition_summary(edition: Edition) -> str:
     tables = len(list(target.glob("tables/*/*.csv")))
     return (f"Report ({edition.lang}) written to {target / 'index.html'}: {pages} pages, "
             f"{figures} figures (PNG and PDF), {tables} tables (CSV and LaTeX); "
-            f"{len(edition.titles)} notebooks run")
+            f"{len(edition.titles)} notebook{'' if len(edition.titles) == 1 else 's'} run now")
 
 
 def write_report(notebooks: list[str] | None = None, target: Path | None = None,
