@@ -114,6 +114,8 @@ async def _run_silently(client: NotebookClient, code: str) -> None:
 
 def _failure(path: Path, notebook, running: dict, error: Exception) -> str:
     """One line naming the notebook, the cell and the error."""
+    if notebook is None:  # reading or preparing the notebook failed
+        return f"{path.name}: {' '.join(str(error).split())[:300]}"
     where = f"{path.name}, {_cell_name(notebook, running.get('cell'))}"
     if isinstance(error, CellExecutionError):
         last = re.sub(r"\x1b\[[0-9;]*m", "", f"{error.ename}: {error.evalue}")
@@ -499,7 +501,7 @@ def plan_edition(lang: str, target: Path, every: list[Path], asked: list[Path],
 
 
 def _jobs(editions: list[Edition], every: list[Path]) -> list[tuple[Path, list[Run]]]:
-    """Per notebook to run, its runs: one per edition that needs it, English first."""
+    """Per notebook to run, its runs: one per edition that needs it, in the editions' order."""
     jobs = []
     for path in every:
         runs = [Run(edition.lang, edition.parameters, edition.scratch / "figures" / path.stem,
