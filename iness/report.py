@@ -406,9 +406,12 @@ def _execute_job(job: tuple) -> list[tuple]:
 
 def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
     """Execute every job (a notebook and its runs), even after one fails,
-    ``workers`` notebooks at a time (default: one per core, at most 4); yields
-    (path, run, notebook or None, seconds, failure or None) in the jobs' order."""
-    workers = workers or min(4, os.cpu_count() or 1, len(jobs))
+    ``workers`` notebooks at a time (default: one more than the cores, at most
+    4: the extra one keeps the cores busy while a kernel starts or a page is
+    written; measured on 2 cores, 3 workers finish 1 s sooner than 2, 4 later);
+    yields (path, run, notebook or None, seconds, failure or None) in the jobs'
+    order."""
+    workers = workers or min(4, (os.cpu_count() or 1) + 1, len(jobs))
     if workers <= 1:
         for path, runs in jobs:
             for run, result in zip(runs, _execute_job((path, runs))):
