@@ -629,9 +629,6 @@ def write_report(notebooks: list[str] | None = None, target: Path | None = None,
     """One edition of the report (see :func:`write_editions`): ``lang``'s, in
     ``target`` (by default ``reports/``, or ``reports/fr/`` for French)."""
     i18n.check_language(lang)
-    if in_place and lang != i18n.SOURCE_LANGUAGE:
-        raise InessError("--in-place saves the English notebooks' outputs; the "
-                         f"{lang} edition is written to its own folder only")
     targets = {lang: Path(target) if target else edition_dir(reports_dir(), lang)}
     return write_editions(targets, notebooks, in_place, parameters, notebooks_folder,
                           workers, force)[lang]

@@ -85,6 +85,7 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     status = codes.coding_status(projects, coding)
     fresh = units[(status == "not_coded").to_numpy()]
     predicted, scores = [], pd.DataFrame()
+    training = _training_set(texts, coding)
     # out-of-fold predictions (and the scores they give) only for surveys whose
     # texts were coded: a researcher's survey needs one fitted model, not the CV
     if units["unit_id"].isin(coding["unit_id"]).any():
@@ -92,9 +93,9 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
         predicted.append(validation.predictions)
         scores = validation.scores
         if validation.model is not None:
-            _FITTED.setdefault(_digest(*_training_set(texts, coding)), validation.model)
+            _FITTED.setdefault(_digest(*training), validation.model)
     if not fresh.empty:
-        model = fitted_model(*_training_set(texts, coding))
+        model = fitted_model(*training)
         new_texts = classifier.unit_texts(projects)
         new_texts = new_texts[new_texts["unit_id"].isin(fresh["unit_id"])]
         predicted.append(model.predict(new_texts["text"].tolist())
