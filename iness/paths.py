@@ -42,6 +42,13 @@ def processed_dir(name: str = "dsi4eu") -> Path:
     return processed_root() / name
 
 
+def coding_dir(name: str = "dsi4eu") -> Path:
+    """A survey's coding by reading (``iness coding``): the coders' sheets as merged,
+    the adjudicated ``codings.csv`` the build reads, reliability and adjudication.
+    Kept apart from ``processed_dir``, which a build replaces whole."""
+    return project_home() / "data" / "coding" / name
+
+
 def notebooks_dir() -> Path:
     return project_home() / "notebooks"
 
