@@ -41,11 +41,12 @@ predictions ``a_hat - theta * b_hat``, divided by ``P(platform)^2``; this
 carries the covariance of the two estimates. A plain share is the ratio whose
 denominator is 1 for every unit.
 
-Intervals are ``theta +- 1.96 sqrt(V)``, never narrower than the Wilson
-interval of a fully coded survey of the same size at the same share (no sample
-knows more than coding every unit), clipped to [0, 1]. The coded-sample-only
-estimate is the same estimator with ``lam = 0``, drawn as a Wilson interval at
-Kish's effective sample size ``theta (1 - theta) / V``: exactly the Wilson
+Intervals are Wilson score intervals at Kish's effective sample size
+``theta (1 - theta) / V`` (Kish 1965, *Survey Sampling*; the design-effect
+Wilson interval of survey statistics), so that a share near 0 keeps an
+asymmetric interval inside [0, 1]; the effective size is at most the survey's
+(no sample knows more than coding every unit). The coded-sample-only estimate
+is the same estimator with ``lam = 0`` drawn the same way: exactly the Wilson
 interval of ``k`` out of ``n`` for a simple random sample, design-weighted for
 a stratified one.
 """
@@ -174,13 +175,20 @@ def ratio_estimate(strata: list[Stratum], lam: float | None = None) -> Estimate:
 
 
 def ppi_interval(estimate: Estimate, units: float) -> tuple[float, float, float]:
-    """Point estimate and 95 % interval, clipped to [0, 1]: the normal interval,
-    widened where needed to the Wilson interval of ``units`` units coded whole
-    at the same share."""
+    """Point estimate and 95 % interval in [0, 1]: the Wilson interval at the
+    effective sample size ``share (1 - share) / variance``, at most ``units``
+    (no sample knows more than coding every unit). An estimate on or past a
+    bound of [0, 1] with a variance gets the normal interval instead, widened
+    where needed to that of ``units`` coded units."""
     if estimate.share != estimate.share:
         return (float("nan"),) * 3
     share = float(np.clip(estimate.share, 0.0, 1.0))
-    half = Z_95 * np.sqrt(max(estimate.variance, 0.0))
+    spread, variance = share * (1 - share), max(estimate.variance, 0.0)
+    if spread > 0 or variance == 0:
+        size = min(spread / variance, units) if variance > 0 else units
+        low, high = wilson_intervals(share * size, size)
+        return share, float(low), float(high)
+    half = Z_95 * np.sqrt(variance)
     whole_low, whole_high = wilson_intervals(share * units, units)
     low = min(estimate.share - half, float(whole_low))
     high = max(estimate.share + half, float(whole_high))
@@ -418,3 +426,44 @@ def survey_shares(survey, name: str, strata: pd.Series | None = None,
             warnings.warn(f"no sampling design in {path}: the coded units are taken as a "
                           "simple random sample of the survey", stacklevel=2)
     return share_table(units, checked_design(units, design), tuned)
+
+
+def target_label(framework: str, target: str, lang: str | None = None) -> str:
+    """A target's words in a table or figure (labels.csv and the codebook)."""
+    from iness.i18n import label, language
+    lang = language(lang)
+    if framework == "is_platform":
+        return label("ppi_platforms_of_units", lang)
+    if framework == "activity" and target == NONE:
+        return label("ppi_no_activity", lang)
+    return codebook.value_label(FRAMEWORK_VARIABLES[framework], target, lang)
+
+
+def labelled(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """The share table with a ``label`` column, for :func:`iness.notebook.figures.ppi_figure`."""
+    return table.assign(label=[target_label(framework, target, lang) for framework, target
+                               in zip(table["framework"], table["target_id"])])
+
+
+#: the three methods of a share: (labels.csv key of its name, its columns, its n)
+METHOD_COLUMNS = (("ppi_method_id_ppi", ("estimate", "ci_low", "ci_high"), "n"),
+                  ("ppi_method_id_sample", ("sample_share", "sample_low", "sample_high"), "n"),
+                  ("ppi_method_id_classifier",
+                   ("classifier_share", "classifier_low", "classifier_high"), "classifier_n"))
+
+
+def display_table(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """One line per target and method: label, method, estimate, ci_low,
+    ci_high, n (coded units; for the classifier, the units it counted), for
+    ``styled(..., percent=["estimate", "ci_low", "ci_high"])``."""
+    from iness.i18n import label
+    table = labelled(table, lang)
+    parts = []
+    for order, (key, (share, low, high), n) in enumerate(METHOD_COLUMNS):
+        parts.append(pd.DataFrame({
+            "label": table["label"].to_numpy(), "method": label(key, lang),
+            "estimate": table[share].to_numpy(float), "ci_low": table[low].to_numpy(float),
+            "ci_high": table[high].to_numpy(float), "n": table[n].to_numpy(int),
+            "_target": np.arange(len(table)), "_method": order}))
+    out = pd.concat(parts, ignore_index=True).sort_values(["_target", "_method"])
+    return out.drop(columns=["_target", "_method"]).reset_index(drop=True)
