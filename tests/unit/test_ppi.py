@@ -321,3 +321,60 @@ def test_survey_shares_without_design_warns_when_sample_is_partial(tmp_path, mon
         table = ppi.survey_shares(survey, "tiny")
     assert any("no sampling design" in str(w.message) for w in caught)
     assert len(table) == len(ppi.indicator_columns())
+
+
+# --- what notebooks show -----------------------------------------------------------
+
+def tiny_table():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    table = ppi.share_table(units, ppi.simple_design(units))
+    return table[table["framework"].isin(["is_platform", "category"])]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_ppi_figure_draws_three_methods_with_n_in_the_labels(lang):
+    import matplotlib.pyplot as plt
+    from iness.notebook import figures
+    table = ppi.labelled(tiny_table(), lang)
+    fig = figures.ppi_figure(table, lang=lang)
+    ax = fig.axes[0]
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(ticks) == len(table)
+    assert ticks[0].startswith("Platforms" if lang == "en" else "Plateformes")
+    assert ("n = 10 coded" if lang == "en" else "n = 10 codés") in ticks[0]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[0].startswith("Prediction-powered" if lang == "en" else "Inférence")
+    assert len(legend) == 3
+    assert "N = 40" in ax.get_title(loc="left")
+    plt.close(fig)
+
+
+def test_display_table_lists_each_method_with_its_interval_and_n():
+    table = tiny_table()
+    shown = ppi.display_table(table, "fr")
+    assert list(shown.columns) == ["label", "method", "estimate", "ci_low", "ci_high", "n"]
+    assert len(shown) == 3 * len(table)
+    first = shown.iloc[:3]
+    assert first["method"].tolist() == ["assistée par prédiction", "échantillon codé seul",
+                                        "classifieur seul"]
+    assert first["n"].tolist() == [10, 10, 40]
+    assert (shown["ci_low"] <= shown["estimate"]).all()
+    assert (shown["estimate"] <= shown["ci_high"]).all()
+
+
+def test_display_table_headers_are_translated():
+    from iness import i18n
+    from iness.notebook import styled
+    i18n.set_language("fr")
+    try:
+        text = repr(styled(ppi.display_table(tiny_table()),
+                           percent=["estimate", "ci_low", "ci_high"]))
+    finally:
+        i18n.set_language("en")
+    assert "estimation" in text and "méthode" in text and "IC 95 % bas" in text
+
+
+def test_activity_none_and_category_none_have_their_own_words():
+    assert ppi.target_label("activity", "none", "en") == "No key activity"
+    assert ppi.target_label("category", "none", "fr") == "Aucune des huit"
