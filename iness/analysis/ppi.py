@@ -381,13 +381,28 @@ def simple_design(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def checked_design(units: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """The design, with a warning where its strata do not have the units the
-    survey has (a design drawn from another version of the survey)."""
+    """The design, checked against the survey's units: a unit in a stratum the
+    design does not have, or a stratum given two populations, is an error; a
+    stratum whose units or coded units the design counts otherwise (a design
+    drawn from another version of the survey, a coding not finished) is warned."""
+    unknown = sorted(set(units["stratum"]) - set(design["stratum"]))
+    if unknown:
+        raise ValueError(f"the sampling design has no stratum {unknown[0]!r}, which "
+                         f"{int(units['stratum'].isin(unknown).sum())} units of the survey are in")
+    twice = design.groupby("stratum")["population"].nunique()
+    if (twice > 1).any():
+        raise ValueError(f"the sampling design gives stratum {twice[twice > 1].index[0]!r} "
+                         "more than one population")
     found = units.groupby("stratum").size()
+    read = units[units["coded"]].groupby("stratum").size()
     for row in strata_of(design).itertuples():
         if found.get(row.stratum, 0) != row.population:
             warnings.warn(f"stratum {row.stratum!r}: the design counts {row.population} units, "
                           f"the survey has {found.get(row.stratum, 0)}", stacklevel=2)
+        if read.get(row.stratum, 0) != row.sampled:
+            warnings.warn(f"stratum {row.stratum!r}: {row.sampled} units sampled, "
+                          f"{read.get(row.stratum, 0)} coded (the others are taken as missing "
+                          "at random)", stacklevel=2)
     return design
 
 

@@ -292,6 +292,24 @@ def test_design_counting_other_units_is_warned():
         ppi.checked_design(units, design)
 
 
+def test_design_without_a_units_stratum_or_with_two_populations_is_refused():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    with pytest.raises(ValueError, match="no stratum 'all', which 40 units"):
+        ppi.checked_design(units, ppi.simple_design(units).assign(stratum="other"))
+    design = ppi.simple_design(units)
+    design.loc[0, "population"] = 41
+    with pytest.raises(ValueError, match="more than one population"):
+        ppi.checked_design(units, design)
+
+
+def test_unfinished_coding_is_warned():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    with pytest.warns(UserWarning, match="15 units sampled, 12 coded"):
+        ppi.checked_design(units, ppi.simple_design(units).assign(sampled=15))
+
+
 def test_read_design_names_file_row_and_column(tmp_path):
     path = tmp_path / "sample.csv"
     path.write_text("unit_id,platform_id,stratum,population,sampled,seed\n"
