@@ -396,3 +396,27 @@ def test_display_table_headers_are_translated():
 def test_activity_none_and_category_none_have_their_own_words():
     assert ppi.target_label("activity", "none", "en") == "No key activity"
     assert ppi.target_label("category", "none", "fr") == "Aucune des huit"
+
+
+def test_survey_shares_reads_a_stratified_design_from_the_coding_folder(tmp_path, monkeypatch):
+    from iness.paths import coding_dir
+    monkeypatch.setenv("INESS_HOME", str(tmp_path))
+    projects, codes = tiny_survey()
+    ids = unit_ids(projects)
+    folder = coding_dir("tiny")
+    folder.mkdir(parents=True)
+    pd.DataFrame({"unit_id": ids[:12], "platform_id": projects["project_id"][:12],
+                  "stratum": ["a"] * 6 + ["b"] * 6, "population": 20, "sampled": 6,
+                  "seed": 1}).to_csv(folder / "sample.csv", index=False)
+
+    class Survey:
+        pass
+    survey = Survey()
+    survey.projects, survey.codes = projects, codes
+    strata = pd.Series(["a"] * 6 + ["b"] * 6 + ["a"] * 14 + ["b"] * 14, index=ids.to_numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a design that fits the survey: no warning
+        table = ppi.survey_shares(survey, "tiny", strata=strata)
+    platforms = table.set_index(["framework", "target_id"]).loc[("is_platform", "true")]
+    assert platforms["n"] == 10 and platforms["N"] == 40
+    assert platforms["estimate"] == pytest.approx(1.0)
