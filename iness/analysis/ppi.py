@@ -158,7 +158,9 @@ class Estimate:
 def ratio_estimate(strata: list[Stratum], lam: float | None = None) -> Estimate:
     """The estimate of ``mean(a) / mean(b)`` over the strata; ``lam`` fixed
     (1: PPI; 0: coded sample only) or, when None, tuned per stratum."""
-    if not strata or any(stratum.n == 0 for stratum in strata):
+    if (not strata or any(stratum.n == 0 for stratum in strata)
+            or not any(stratum.y_b.any() for stratum in strata)):
+        # a stratum not sampled, or no coded unit in the denominator: not measurable
         return Estimate(float("nan"), float("nan"), float("nan"))
     if lam is None:
         first, _ = _ratio(strata, [1.0] * len(strata))

@@ -176,6 +176,15 @@ def test_a_stratum_without_coded_units_gives_no_estimate():
     assert all(np.isnan(ppi.ppi_interval(ppi.ratio_estimate(strata), 10)))
 
 
+def test_no_coded_platform_gives_no_share_among_platforms():
+    rng = np.random.default_rng(6)
+    [s] = [stratum(rng, 1.0, 200, 20, 0.3, platform=0.5, platform_recall=0.8,
+                   platform_false=0.1)]
+    none = ppi.Stratum(1.0, 200, s.y_a * 0, s.y_b * 0, s.f_a, s.f_b, s.all_a, s.all_b)
+    assert np.isnan(ppi.ratio_estimate([none]).share)
+    assert all(np.isnan(ppi.effective_wilson(ppi.ratio_estimate([none], 0.0), 0)))
+
+
 def test_tuned_lambda_is_the_clipped_regression_coefficient():
     assert ppi.tuned_lambda(np.array([0., 1, 1, 0]), np.array([1., 1, 1, 1])) == 0.0
     assert ppi.tuned_lambda(np.array([0., 1, 1, 0]), np.array([1., 0, 0, 1])) == 0.0
@@ -365,6 +374,16 @@ def test_ppi_figure_draws_three_methods_with_n_in_the_labels(lang):
     assert legend[0].startswith("Prediction-powered" if lang == "en" else "Inférence")
     assert len(legend) == 3
     assert "N = 40" in ax.get_title(loc="left")
+    plt.close(fig)
+
+
+def test_ppi_figure_says_not_measurable_where_there_is_no_estimate():
+    import matplotlib.pyplot as plt
+    from iness.notebook import figures
+    table = ppi.labelled(tiny_table(), "en")
+    table.loc[table.index[1], ["estimate", "ci_low", "ci_high"]] = np.nan
+    fig = figures.ppi_figure(table, lang="en")
+    assert "not measurable" in [text.get_text() for text in fig.axes[0].texts]
     plt.close(fig)
 
 
