@@ -2,7 +2,8 @@
 
 A survey has ``N`` coding units; a random sample of them was coded by reading
 (``y``, method ``coded``) and the classifier predicts every unit (``f``, method
-``classifier``; out of fold on coded units). The share of a target is
+``classifier``; out of fold on coded units, so that no unit is scored by a model
+that saw its coding: cross-prediction, Zrnic & Candes 2024, *PNAS* 121). The share of a target is
 estimated as the classifier's share over the whole survey plus the mean error
 of the classifier measured on the coded sample (Angelopoulos et al. 2023,
 *Science* 382: 669-674):
@@ -10,11 +11,11 @@ of the classifier measured on the coded sample (Angelopoulos et al. 2023,
     theta = lam * mean_N(f) + mean_n(y - lam * f)
 
 ``lam = 1`` is the paper's estimator, ``lam = 0`` the coded sample alone;
-power tuning (PPI++, Angelopoulos, Duchi & Zrnic 2023) picks the ``lam`` of
+power tuning (PPI++, Angelopoulos, Duchi & Zrnic 2023, arXiv:2311.01453) picks the ``lam`` of
 least variance. Here the coded units are part of the ``N`` units predicted
 (the paper's labelled and unlabelled sets are disjoint), so the estimator is
 the survey-sampling difference (``lam = 1``) or regression estimator (Cochran
-1977, *Sampling Techniques*, ch. 7; Sarndal, Swensson & Wretman 1992, §6.4),
+1977, *Sampling Techniques*, ch. 7; Sarndal, Swensson & Wretman 1992, ch. 6),
 and its variance, for the share in the population the survey's units are drawn
 from (the target of the Wilson intervals shown everywhere else), is
 
@@ -31,15 +32,17 @@ tests check it against ``ppi_py`` where their settings meet.
 Stratified designs: each stratum ``h`` (``population`` N_h units, ``n_h``
 coded) is estimated as above and the strata are combined with weights
 ``W_h = N_h / N``, variances ``sum W_h^2 V_h`` (the stratified estimator,
-Cochran 1977, §5.3; strata are sampled independently).
+Cochran 1977, ch. 5; strata are sampled independently).
 
 Shares of platforms are ratios ``P(target and platform) / P(platform)``, both
 estimated so; the variance is the delta method's, by linearisation (Sarndal
-et al. 1992, §5.6): the estimator above applied to ``z = a - theta * b``
+et al. 1992, ch. 5): the estimator above applied to ``z = a - theta * b``
 (``a`` the target-and-platform indicator, ``b`` the platform one) with the
 predictions ``a_hat - theta * b_hat``, divided by ``P(platform)^2``; this
-carries the covariance of the two estimates. A plain share is the ratio whose
-denominator is 1 for every unit.
+carries the covariance of the two estimates. The platform share is a ratio
+too, over the units whose text could be coded (a sampled unit the coders
+found unusable is measured: neither usable nor a platform); a ratio whose
+denominator is 1 for every unit is a plain share.
 
 Intervals are Wilson score intervals at Kish's effective sample size
 ``theta (1 - theta) / V`` (Kish 1965, *Survey Sampling*; the design-effect
