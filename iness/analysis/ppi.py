@@ -257,8 +257,9 @@ def share_row(units: pd.DataFrame, design_strata: pd.DataFrame, framework: str,
     column = f"{framework}:{target}"
     among_platforms = framework != "is_platform"
     if among_platforms:  # the target and being a platform, over being a platform
-        units = units.assign(**{f"y_{column}": units[f"y_{column}"] * units[f"y_{PLATFORM_COLUMN}"],
-                                f"f_{column}": units[f"f_{column}"] * units[f"f_{PLATFORM_COLUMN}"]})
+        units = units.assign(**{
+            f"{kind}_{column}": units[f"{kind}_{column}"] * units[f"{kind}_{PLATFORM_COLUMN}"]
+            for kind in ("y", "f")})
     denominator = (PLATFORM_COLUMN if among_platforms
                    else USABLE if f"y_{USABLE}" in units else None)
     strata = build_strata(units, design_strata, column, denominator)
