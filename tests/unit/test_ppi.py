@@ -114,6 +114,23 @@ def test_stratified_ratio_covers():
     check(coverage, widths)
 
 
+def test_a_useless_classifier_does_not_widen_the_interval():
+    """A classifier that guesses at random (as likely positive on every unit):
+    power tuning falls back towards the coded sample; the paper's lam = 1
+    would add the classifier's noise."""
+    def make(rng):
+        return [stratum(rng, 1.0, 2000, 200, 0.2, recall=0.5, false_positive=0.5)]
+    coverage, widths = simulate(make, truth=0.2, replicates=400)
+    assert widths["ppi"] < 1.05 * widths["sample"], widths
+    untuned = []
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        strata = make(rng)
+        untuned.append(ppi.ratio_estimate(strata, 1.0).variance
+                       / ppi.ratio_estimate(strata, 0.0).variance)
+    assert np.mean(untuned) > 1.5
+
+
 # --- exact cases ----------------------------------------------------------------
 
 def perfect(size=1000, sampled=100, share=0.3, seed=1):
