@@ -5,7 +5,7 @@ agreement, and the settled coding (``iness coding sample`` / ``merge``).
    (:func:`iness.reference.codebook.coding_units`), stratified on request with
    proportional allocation (each stratum gets at least two units when the sample
    is large enough, so that each stratum's share has a variance);
-   :func:`write_sample` writes one coding sheet per coder (``.xlsx`` and
+   :func:`sample_files` makes one coding sheet per coder (``.xlsx`` and
    ``.ods``) and ``sample.csv`` (the design: stratum, population, sampled, seed).
 2. :func:`read_coding_sheet` reads a filled sheet as any spreadsheet program
    saves it (``.xlsx``, ``.ods`` or CSV; labels in French or English, ``TRUE``,
@@ -38,6 +38,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import krippendorff
@@ -140,6 +141,7 @@ def _definition(variable: str, value_id: str, lang: str) -> str:
     return found[f"definition_{lang}"].iloc[0].rstrip(". ") if len(found) else ""
 
 
+@lru_cache(maxsize=None)
 def display(variable: str, value_id: str, lang: str) -> str:
     """How a value shows in a sheet's drop-down or header: the framework's label
     for categories and activities, the definition for resources, the id and its
@@ -159,9 +161,15 @@ def display(variable: str, value_id: str, lang: str) -> str:
 
 def allowed(variable: str) -> list[str]:
     """Value ids of a variable (``true``/``false`` for booleans)."""
-    return ["true", "false"] if variable in BOOLEAN else codebook.allowed(variable)
+    return list(_allowed(variable))
 
 
+@lru_cache(maxsize=None)
+def _allowed(variable: str) -> tuple[str, ...]:
+    return ("true", "false") if variable in BOOLEAN else tuple(codebook.allowed(variable))
+
+
+@lru_cache(maxsize=None)
 def vocabulary(variable: str) -> dict[str, str]:
     """Normalised spelling -> value id: ids, both languages' drop-down texts and,
     for the declared columns, every spelling the survey template accepts."""
@@ -185,6 +193,7 @@ def expected(variable: str) -> str:
     return f"expected one of {', '.join(ids)} (or their labels in the drop-down list){several}"
 
 
+@lru_cache(maxsize=None)
 def value_columns(lang: str) -> list[tuple[str, str, str]]:
     """(variable, value id, header) of the one-column-per-value variables."""
     return [(variable, value_id, f"{display(variable, value_id, lang)} [{variable}:{value_id}]")
@@ -280,6 +289,8 @@ def draw_sample(units: pd.DataFrame, n: int, stratify: str | None = None,
     if units.empty:
         raise CodingSheetError("the survey has no codable unit (no project with a "
                                "description): nothing to sample")
+    # the same units in any order give the same sample
+    units = units.sort_values("unit_id", kind="stable").reset_index(drop=True)
     strata = stratum_values(units, stratify)
     population = strata.value_counts().sort_index()
     sizes = allocate(population, n)
@@ -478,6 +489,7 @@ def ods_bytes(book: Workbook) -> bytes:
     return stable_zip(buffer.getvalue())
 
 
+@lru_cache(maxsize=None)
 def codebook_rows(lang: str) -> list[list[str]]:
     """The ``codebook`` sheet: each variable's question and instruction, each
     value's label, definition, includes, excludes and the talk's examples, then
