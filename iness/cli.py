@@ -125,7 +125,7 @@ def command_coding_sample(args) -> None:
     out = args.out or coding_dir(name)
     files = workbench.sample_files(sample, coders, name, args.lang, suggested)
     workbench.write_files(out, files, keep_edited=False)
-    strata = sample.drop_duplicates("stratum")
+    strata = sample.drop_duplicates("stratum").sort_values("stratum")
     print(f"Sample {workbench.sample_id(sample)} of {name}: {len(sample)} of {len(units)} "
           f"codable units (seed {args.seed}" + (f", stratified by {args.stratify}: " + ", ".join(
               f"{row.stratum} {row.sampled}/{row.population}" for row in strata.itertuples())
@@ -166,7 +166,7 @@ def command_coding_merge(args) -> None:
         state = "kept (edited since iness wrote it)" if file in kept else "wrote"
         print(f"{state} {out}/{file}")
     units = merged.disagreements["unit_id"].nunique()
-    print(f"{len(merged.disagreements)} disagreements on {units} units, listed in "
+    print(f"{len(merged.disagreements)} disagreements on {units} unit{'s' if units != 1 else ''}, listed in "
           f"{out}/{workbench.ADJUDICATION_FILE}")
     if merged.codings is not None:
         print(f"Settled coding of {args.name or out.name}: {out}/{workbench.CODINGS_FILE}")

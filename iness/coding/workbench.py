@@ -895,7 +895,7 @@ def canonical(variable: str, value) -> str:
     """A coded value as text: ids ``;``-joined and sorted, ``true``/``false``, or ''."""
     if isinstance(value, (list, tuple)):
         return ";".join(sorted(value))
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return "true" if value else "false"
     return "" if value is None or value != value else str(value)
 

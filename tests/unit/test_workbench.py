@@ -161,6 +161,7 @@ def test_round_trip_sample_fill_merge_adjudicate(tmp_path):
         (sample["unit_id"][1], "is_platform"), (sample["unit_id"][1], "activities"),
         (sample["unit_id"][2], "categories"), (sample["unit_id"][2], "primary_category")}
     assert found["final"].eq("").all()
+    assert found.set_index("variable").at["is_platform", "b"] == "false"
     # the adjudicator settles: row 3 is a platform, row 4 is about education
     adjudication = tmp_path / "adjudication.xlsx"
     adjudication.write_bytes(workbench.merge_files(merged)["adjudication.xlsx"])
