@@ -88,10 +88,11 @@ def command_template(args) -> None:
         print(f"wrote {path}")
 
 
-def coding_survey(source: str, name: str | None):
+def coding_survey(source: str, name: str | None, classifier: bool = False):
     """(name, tables with suspects, DSI4EU's final coding or None) of ``SURVEY``:
-    ``dsi4eu``, a survey file (read as ``iness survey`` reads it) or the name
-    of a survey built by ``iness survey``."""
+    ``dsi4eu``, a survey file (read as ``iness survey`` reads it; the classifier
+    only for ``classifier``: blind sheets do not need it) or the name of a
+    survey built by ``iness survey``."""
     from pathlib import Path
 
     from iness.errors import InessError
@@ -103,10 +104,16 @@ def coding_survey(source: str, name: str | None):
         return "dsi4eu", load_all(processed_dir(), include_suspect=True), codes.final_codings()
     path = Path(source)
     if path.is_file():
-        from iness.build import read_survey
+        from iness.build import dsi4eu_projects, survey_tables
+        from iness.pipeline.clean.adapters import template
+        from iness.pipeline.own_survey import DEFAULT_WAVE, checked_survey
         from iness.pipeline.survey_file import describe_detection, detect
         print("Reading " + describe_detection(detect(path)))
-        return survey_name(path, name), read_survey(path), None
+        name = survey_name(path, name)
+        records = template(checked_survey(path), path.name, DEFAULT_WAVE)
+        tables, _ = survey_tables(records, training=lambda _: dsi4eu_projects()
+                                  if classifier else None)
+        return name, tables, None
     if (processed_dir(source) / "projects.parquet").is_file():
         return source, load_all(processed_dir(source), include_suspect=True), None
     raise InessError(f"{source}: no such survey file, nor a survey built by `iness survey` "
@@ -116,7 +123,7 @@ def coding_survey(source: str, name: str | None):
 def command_coding_sample(args) -> None:
     from iness.coding import workbench
     from iness.paths import coding_dir
-    name, tables, coding = coding_survey(args.survey, args.name)
+    name, tables, coding = coding_survey(args.survey, args.name, classifier=args.suggest)
     units = workbench.coding_units(tables["projects"], coding)
     sample = workbench.draw_sample(units, args.n, args.stratify, args.seed)
     coders = workbench.coder_names(args.coders)

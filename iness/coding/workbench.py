@@ -448,7 +448,9 @@ def xlsx_bytes(book: Workbook) -> bytes:
 
 def ods_bytes(book: Workbook) -> bytes:
     """The workbook as ``.ods`` (odfpy), drop-downs as OpenDocument content
-    validations with the values listed in the condition."""
+    validations with the values listed in the condition; one validation per
+    list and prompt, and runs of empty cells with the same one written once
+    (repeated), which keeps odfpy fast on large samples."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import (ContentValidation, ContentValidations, ErrorMessage, HelpMessage,
                            Table, TableCell, TableRow)
@@ -456,17 +458,22 @@ def ods_bytes(book: Workbook) -> bytes:
     document = OpenDocumentSpreadsheet()
     validations = ContentValidations()
     names: dict[tuple[str, str], str] = {}
-    for number, ((sheet, title), values) in enumerate(book.lists.items(), start=1):
-        quoted = ";".join('"' + value.replace('"', '""') + '"' for value in values)
-        rule = ContentValidation(name=f"list{number}", allowemptycell="true",
-                                 displaylist="unsorted", basecelladdress=f"{sheet}.A1",
-                                 condition=f"of:cell-content-is-in-list({quoted})")
-        help_message = HelpMessage(title=title[:32], display="true")
-        help_message.addElement(P(text=book.prompts.get((sheet, title), "")))
-        rule.addElement(help_message)
-        rule.addElement(ErrorMessage(display="true", messagetype="warning"))
-        validations.addElement(rule)
-        names[(sheet, title)] = f"list{number}"
+    made: dict[tuple, str] = {}
+    for (sheet, title), values in book.lists.items():
+        prompt = book.prompts.get((sheet, title), "")
+        key = (tuple(values), prompt)
+        if key not in made:
+            made[key] = f"list{len(made) + 1}"
+            quoted = ";".join('"' + value.replace('"', '""') + '"' for value in values)
+            rule = ContentValidation(name=made[key], allowemptycell="true",
+                                     displaylist="unsorted", basecelladdress=f"{sheet}.A1",
+                                     condition=f"of:cell-content-is-in-list({quoted})")
+            help_message = HelpMessage(display="true")
+            help_message.addElement(P(text=prompt))
+            rule.addElement(help_message)
+            rule.addElement(ErrorMessage(display="true", messagetype="warning"))
+            validations.addElement(rule)
+        names[(sheet, title)] = made[key]
     if names:
         document.spreadsheet.addElement(validations)
     for name, rows in book.sheets.items():
@@ -474,14 +481,23 @@ def ods_bytes(book: Workbook) -> bytes:
         header = rows[0] if rows else []
         for r, row in enumerate(rows):
             table_row = TableRow()
-            for c, value in enumerate(row):
-                rule = names.get((name, header[c])) if r else None
-                cell = (TableCell(valuetype="string", contentvalidationname=rule) if rule
-                        else TableCell(valuetype="string"))
-                text = _safe_text(value)
+            cells = [(_safe_text(value), names.get((name, header[c])) if r else None)
+                     for c, value in enumerate(row)]
+            c = 0
+            while c < len(cells):
+                text, rule = cells[c]
+                run = 1
+                while (not text and c + run < len(cells) and cells[c + run] == (text, rule)):
+                    run += 1
+                attributes = {"contentvalidationname": rule} if rule else {}
+                if run > 1:
+                    attributes["numbercolumnsrepeated"] = run
+                cell = TableCell(valuetype="string", **attributes) if text else \
+                    TableCell(**attributes)
                 if text:
                     cell.addElement(P(text=text))
                 table_row.addElement(cell)
+                c += run
             table.addElement(table_row)
         document.spreadsheet.addElement(table)
     buffer = io.BytesIO()
@@ -549,7 +565,7 @@ def coding_workbook(sample: pd.DataFrame, coder: str, survey: str, lang: str,
         prompts[(CODING_SHEET, variable)] = _prompt(variable, lang)
     for variable, value_id, title in value_columns(lang):
         lists[(CODING_SHEET, title)] = yes_no
-        prompts[(CODING_SHEET, title)] = f"{_prompt(variable, lang)} {display(variable, value_id, lang)}"
+        prompts[(CODING_SHEET, title)] = _prompt(variable, lang)
     identity = sample_id(sample)
     instructions = [[line.format(survey=survey, sample_id=identity, n=len(sample), coder=coder)]
                     for line in WORDS[lang]["instructions"]]
