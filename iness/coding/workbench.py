@@ -1011,6 +1011,8 @@ def settle(codings: pd.DataFrame, coders: list[str], adjudication: pd.DataFrame,
     out = []
     for unit in sorted(first.index):
         record = first.loc[unit].to_dict() | {"unit_id": unit, "coder": FINAL}
+        record.update({variable: None if is_missing(record[variable]) else bool(record[variable])
+                       for variable in BOOLEAN})
         decided = settled.get(unit)
         if decided is None:
             record["reason"] = (f"{'both' if len(coders) == 2 else 'all'} coders agree; "

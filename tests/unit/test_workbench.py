@@ -302,3 +302,18 @@ def test_dsi4eu_sample_stratified_by_the_final_codings_confidence():
     assert len(sample) == 150 and set(sample["stratum"]) == {"high", "medium", "low"}
     guesses = workbench.suggestions(tables["codes"], tables["projects"], "en")
     assert guesses["unit_id"].isin(units["unit_id"]).mean() > 0.9
+
+
+def test_sheets_filled_in_place_survive_merge_and_no_sample_is_written_over_them(tmp_path):
+    folder, sample = sample_folder(tmp_path)
+    for coder in ("a", "b"):
+        fill(folder / f"coding_{coder}.xlsx", folder / f"coding_{coder}.xlsx",
+             lambda row: PLATFORM)
+    sheets = [folder / "coding_a.xlsx", folder / "coding_b.xlsx"]
+    before = {path: digest(path) for path in sheets}
+    assert cli.main(["coding", "merge", *map(str, sheets), "--out", str(folder)]) == 0
+    assert {path: digest(path) for path in sheets} == before
+    assert (folder / "reliability.csv").is_file() and (folder / "coding_a.ods").is_file()
+    with pytest.raises(Exception, match="differs from what iness wrote"):
+        workbench.write_files(folder, workbench.sample_files(sample, ["a", "b"], "tiny", "en"),
+                              keep_edited=False)
