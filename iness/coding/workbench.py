@@ -540,11 +540,35 @@ def _prompt(variable: str, lang: str) -> str:
     return question
 
 
+def coded_cells(record: dict, lang: str) -> list[str]:
+    """A coded unit (a row of a coding table) as the cells of the sheet's coding
+    columns, as a coder picks them from the drop-downs."""
+    cells = []
+    for variable in codebook.variables()["variable_id"]:
+        value = record.get(variable)
+        if variable in MULTI:
+            chosen = value or []
+            cells += [display("usable", "true", lang) if value_id in chosen else ""
+                      for value_id in allowed(variable)]
+        elif variable == "reason":
+            cells.append(value or "")
+        elif value is None or (not isinstance(value, bool) and is_missing(value)):
+            cells.append("")
+        elif variable in BOOLEAN:
+            cells.append(display(variable, "true" if value else "false", lang))
+        else:
+            cells.append(display(variable, value, lang))
+    return cells
+
+
 def coding_workbook(sample: pd.DataFrame, coder: str, survey: str, lang: str,
-                    suggested: pd.DataFrame | None = None) -> Workbook:
+                    suggested: pd.DataFrame | None = None,
+                    filled: pd.DataFrame | None = None) -> Workbook:
     """One coder's workbook: the ``coding`` sheet (what to read, empty codes,
     ``reason``; the classifier's guesses at the right only with ``suggested``),
-    ``instructions``, ``codebook`` and ``about`` (what identifies the sample)."""
+    ``instructions``, ``codebook`` and ``about`` (what identifies the sample).
+    ``filled`` (a coding table of this coder, by unit_id) writes the codes of a
+    coding made elsewhere into the sheet, as the coder would have picked them."""
     codes = code_headers(lang)
     header = READ_COLUMNS + codes
     frame = sample.assign(coder=coder)
@@ -554,8 +578,12 @@ def coding_workbook(sample: pd.DataFrame, coder: str, survey: str, lang: str,
         extra = [column for column in suggested.columns if column != "unit_id"]
     rows = [header + [column.replace(SUGGESTION_PREFIX, WORDS[lang]["suggest"])
                       for column in extra]]
+    coded = {} if filled is None else {
+        record["unit_id"]: record for record in filled.to_dict("records")}
     for record in frame.to_dict("records"):
-        rows.append([record[c] for c in READ_COLUMNS] + [""] * len(codes)
+        cells = (coded_cells(coded[record["unit_id"]], lang) if record["unit_id"] in coded
+                 else [""] * len(codes))
+        rows.append([record[c] for c in READ_COLUMNS] + cells
                     + [record.get(c, "") for c in extra])
     lists, prompts = {}, {}
     yes_no = [display("usable", value, lang) for value in ("true", "false")]

@@ -317,3 +317,31 @@ def test_sheets_filled_in_place_survive_merge_and_no_sample_is_written_over_them
     with pytest.raises(Exception, match="differs from what iness wrote"):
         workbench.write_files(folder, workbench.sample_files(sample, ["a", "b"], "tiny", "en"),
                               keep_edited=False)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_coding_written_into_a_sheet_reads_back_the_same(tmp_path, lang):
+    """Every value of the codebook, written as the drop-downs show it, reads back."""
+    sample = workbench.draw_sample(workbench.coding_units(projects(12)), 6, seed=2)
+    scopes, levels = codebook_values("scope"), codebook_values("confidence")
+    rows = [{"unit_id": unit, "project_name": name, "coder": "a", "usable": i != 5,
+             "is_platform": None if i == 5 else i % 2 == 0,
+             "categories": [] if i in (1, 5) else ["education", "health"][: 1 + i % 2],
+             "primary_category": "" if i == 5 else "none" if i == 1 else "education",
+             "activities": ["alerting", "matching"] if i % 2 == 0 and i != 5 else [],
+             "resources": [] if i == 5 else ["market_fees", "reciprocity_crowdfunding"][: i % 3],
+             "scope": "" if i == 5 else scopes[i % len(scopes)],
+             "confidence": levels[i % len(levels)], "reason": f"because {i}"}
+            for i, (unit, name) in enumerate(zip(sample["unit_id"], sample["project_name"]))]
+    coding = pd.DataFrame(rows, columns=workbench.CODING_COLUMNS)
+    book = workbench.coding_workbook(sample, "a", "tiny", lang, filled=coding)
+    (tmp_path / "a.xlsx").write_bytes(workbench.xlsx_bytes(book))
+    (tmp_path / "a.ods").write_bytes(workbench.ods_bytes(book))
+    for path in (tmp_path / "a.xlsx", tmp_path / "a.ods"):
+        read = workbench.read_coding_sheet(path).codings
+        assert workbench.codings_csv(read) == workbench.codings_csv(coding)
+
+
+def codebook_values(variable):
+    from iness.reference import codebook
+    return codebook.allowed(variable)
