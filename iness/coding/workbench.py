@@ -76,6 +76,8 @@ CODING_SHEET, ABOUT_SHEET, LISTS_SHEET = "coding", "about", "lists"
 SUGGESTION_PREFIX = "CLASSIFIER GUESS"
 #: a fixed time for every member of the workbooks written, so that reruns give the same bytes
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+#: what a coder may type instead of yes in a one-column-per-value variable
+TICKS = ("x", "X", "\u2713", "\u2714")
 _HEADER_ID = re.compile(r"\[(\w+):(\w+)\]\s*$")
 _SAFE_CODER = re.compile(r"[A-Za-z0-9][\w-]{0,31}")
 
@@ -174,7 +176,10 @@ def vocabulary(variable: str) -> dict[str, str]:
     """Normalised spelling -> value id: ids, both languages' drop-down texts and,
     for the declared columns, every spelling the survey template accepts."""
     words: dict[str, str] = {}
-    if variable in declared.COLUMNS:
+    if variable in BOOLEAN:
+        words.update({normalise_key(word): value_id for value_id, spellings
+                      in declared.BOOLEAN_WORDS.items() for word in spellings})
+    elif variable in declared.COLUMNS:
         words.update(declared.vocabulary(variable))
     for value_id in allowed(variable):
         for spelling in (value_id, *(display(variable, value_id, lang) for lang in LANGUAGES)):
@@ -767,10 +772,12 @@ def read_coding_sheet(path: Path | str) -> CodingSheet:
             for value_id in allowed(variable):
                 key = columns[(variable, value_id)]
                 text = cells[key]
-                value, ok = parse_value("usable", text)
+                value, ok = ("true", True) if str(text).strip() in TICKS else \
+                    parse_value("usable", text)
                 if not ok:
                     problems.append(_problem(path, row, table.headers[key], text,
-                                             f"is not in the codebook; {expected('usable')}"))
+                                             "is not in the codebook; expected yes, no, x or "
+                                             "empty (no)"))
                 elif value == "true":
                     chosen.append(value_id)
             record[variable] = sorted(chosen)

@@ -147,7 +147,8 @@ def coded_pair(tmp_path):
     folder, sample = sample_folder(tmp_path)
     a = fill(folder / "coding_a.xlsx", tmp_path / "a.xlsx", lambda row: PLATFORM)
     differ = {3: ("oui", "non", ["sharing"], "sharing", [], "local"),
-              4: ("TRUE", "1", ["education"], "Éducation", ["matching"], "local")}
+              4: ("TRUE", "1", ["education"], "Éducation", ["matching"], "local"),
+              5: ("vrai", "yes", ["sharing"], "sharing", ["matching"], "local")}
     b = fill(folder / "coding_b.xlsx", tmp_path / "b.xlsx",
              lambda row: differ.get(row, PLATFORM))
     return folder, sample, a, b
@@ -207,6 +208,9 @@ def test_a_value_outside_the_codebook_is_one_line_naming_sheet_row_and_column(tm
     assert "\n" not in message
     assert message.startswith(f"{bad}, row 5, column 'scope': 'regional' is not in the codebook")
     assert "local, national, international, not_stated" in message
+    ticked = fill(folder / "coding_a.xlsx", tmp_path / "a1.xlsx", lambda row: PLATFORM,
+                  {2: {"Health [categories:health]": "x"}})
+    assert workbench.read_coding_sheet(ticked).codings.at[0, "categories"] == ["health", "sharing"]
     rule = fill(folder / "coding_a.xlsx", tmp_path / "a2.xlsx", lambda row: PLATFORM,
                 {2: {"primary_category": "Health"}})
     with pytest.raises(workbench.CodingSheetError, match="row 2, column 'primary_category': "
