@@ -1181,6 +1181,12 @@ class Merged:
     disagreements: pd.DataFrame
     codings: pd.DataFrame | None
 
+    @property
+    def language(self) -> str:
+        """The language the sheets were written in (their ``about`` sheet), else English."""
+        found = self.sheets[0].about.get("language", "en")
+        return found if found in LANGUAGES else "en"
+
 
 def merge_sheets(paths: list[Path | str], adjudicated: Path | str | None = None,
                  sample: pd.DataFrame | None = None, replicates: int = REPLICATES) -> Merged:
@@ -1203,7 +1209,8 @@ def merge_files(merged: Merged) -> dict[str, bytes]:
     """reliability.csv, the adjudication sheet and, when settled, codings.csv."""
     files = {RELIABILITY_FILE: merged.reliability.to_csv(index=False, lineterminator="\n",
                                                          float_format="%.4f").encode("utf-8"),
-             ADJUDICATION_FILE: xlsx_bytes(adjudication_workbook(merged.disagreements))}
+             ADJUDICATION_FILE: xlsx_bytes(adjudication_workbook(merged.disagreements,
+                                                                 merged.language))}
     if merged.codings is not None:
         files[CODINGS_FILE] = codings_csv(merged.codings)
     return files
