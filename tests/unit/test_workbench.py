@@ -1,7 +1,6 @@
 """The coding workbench (``iness coding sample`` / ``merge``): tiny surveys made
 here, sheets filled with openpyxl as a coder would, merged back."""
 import hashlib
-import io
 import zipfile
 
 import krippendorff
@@ -155,7 +154,7 @@ def coded_pair(tmp_path):
 
 
 def test_round_trip_sample_fill_merge_adjudicate(tmp_path):
-    folder, sample, a, b = coded_pair(tmp_path)
+    _, sample, a, b = coded_pair(tmp_path)
     merged = workbench.merge_sheets([a, b], sample=sample, replicates=200)
     found = merged.disagreements
     assert set(zip(found["unit_id"], found["variable"])) == {
