@@ -25,7 +25,7 @@ import pandas as pd
 
 from iness.reference import codebook, taxonomy
 from iness.reference.codebook import CODES_COLUMNS, CONFIDENCE, LIST_SEPARATOR, METHODS, NONE  # noqa: F401
-from iness.paths import PACKAGE_DATA
+from iness.paths import PACKAGE_DATA, coding_dir
 
 CODING_FILE = PACKAGE_DATA / "coding" / "codings.csv"
 #: framework of the codes table -> variable of the codebook
@@ -38,7 +38,20 @@ CODED_FRAMEWORKS = {"category": "categories", "activity": "activities",
 def codings() -> pd.DataFrame:
     """Every coding of DSI4EU, one row per unit and coder (``a``, ``b`` and the
     settled ``final``); list variables as Python lists."""
-    frame = pd.read_csv(CODING_FILE, dtype=str, keep_default_na=False)
+    return read_codings(CODING_FILE)
+
+
+def survey_codings(name: str) -> pd.DataFrame | None:
+    """A survey's coding by reading, settled by ``iness coding merge --final``
+    (``data/coding/<name>/codings.csv``), as :func:`codings` gives DSI4EU's;
+    None when the survey has none."""
+    path = coding_dir(name) / "codings.csv"
+    return read_codings(path) if path.is_file() else None
+
+
+def read_codings(path) -> pd.DataFrame:
+    """A coding file (one row per unit and coder), list variables as lists."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     for variable in ("categories", "activities", "resources"):
         frame[variable] = frame[variable].map(
             lambda text: [part for part in text.split(LIST_SEPARATOR) if part])
