@@ -130,7 +130,8 @@ def command_coding_sample(args) -> None:
     suggested = (workbench.suggestions(tables["codes"], tables["projects"], args.lang)
                  if args.suggest else None)
     out = args.out or coding_dir(name)
-    files = workbench.sample_files(sample, coders, name, args.lang, suggested)
+    files = workbench.sample_files(sample, coders, name, args.lang, suggested,
+                                   strata=workbench.frame_strata(units, args.stratify))
     workbench.write_files(out, files, keep_edited=False)
     strata = sample.drop_duplicates("stratum").sort_values("stratum")
     print(f"Sample {workbench.sample_id(sample)} of {name}: {len(sample)} of {len(units)} "

@@ -71,6 +71,9 @@ DEFAULT_SEED = 1
 REPLICATES = 1000
 BOOTSTRAP_SEED = 20231103
 SAMPLE_FILE, RELIABILITY_FILE, CODINGS_FILE = "sample.csv", "reliability.csv", "codings.csv"
+#: the stratum of every codable unit when the sample was drawn (the frame a
+#: stratified estimate weights by; sample.csv lists only the units drawn)
+STRATA_FILE = "strata.csv"
 ADJUDICATION_FILE, HASHES_FILE = "adjudication.xlsx", "hashes.csv"
 CODING_SHEET, ABOUT_SHEET, LISTS_SHEET = "coding", "about", "lists"
 SUGGESTION_PREFIX = "CLASSIFIER GUESS"
@@ -1160,11 +1163,22 @@ def write_files(folder: Path | str, files: dict[str, bytes], keep_edited: bool) 
     return edited
 
 
+def frame_strata(units: pd.DataFrame, stratify: str | None = None) -> pd.DataFrame:
+    """Every codable unit and its stratum (``strata.csv``), in unit_id order."""
+    return (pd.DataFrame({"unit_id": units["unit_id"].to_numpy(),
+                          "stratum": stratum_values(units, stratify).to_numpy()})
+            .sort_values("unit_id", kind="stable").reset_index(drop=True))
+
+
 def sample_files(sample: pd.DataFrame, coders: list[str], survey: str, lang: str,
-                 suggested: pd.DataFrame | None = None) -> dict[str, bytes]:
-    """``sample.csv`` and each coder's ``coding_<coder>.xlsx`` and ``.ods``."""
+                 suggested: pd.DataFrame | None = None,
+                 strata: pd.DataFrame | None = None) -> dict[str, bytes]:
+    """``sample.csv``, ``strata.csv`` (when given: :func:`frame_strata`) and each
+    coder's ``coding_<coder>.xlsx`` and ``.ods``."""
     files = {SAMPLE_FILE: sample[SAMPLE_COLUMNS].to_csv(index=False, lineterminator="\n")
              .encode("utf-8")}
+    if strata is not None:
+        files[STRATA_FILE] = strata.to_csv(index=False, lineterminator="\n").encode("utf-8")
     for coder in coders:
         book = coding_workbook(sample, coder, survey, lang, suggested)
         files[f"coding_{coder}.xlsx"] = xlsx_bytes(book)
