@@ -107,11 +107,14 @@ class Fitted:
         """:meth:`predict` for texts already :func:`read`."""
         if not documents:
             return pd.DataFrame()
-        features = self.vectoriser.transform(documents)
+        return self.predict_features(self.vectoriser.transform(documents))
+
+    def predict_features(self, features) -> pd.DataFrame:
+        """:meth:`predict` for texts already turned into this model's features."""
         out = {}
         for target, model in self.models.items():
             if isinstance(model, float):
-                out[target] = np.full(len(documents), model)
+                out[target] = np.full(features.shape[0], model)
             else:
                 out[target] = model.predict_proba(features)[:, 1]
         # rescale so that each target's own threshold sits at THRESHOLD
@@ -135,13 +138,25 @@ def tuned_thresholds(documents: list, labels: pd.DataFrame) -> dict[str, float]:
     """Per target, the threshold that maximises F1 in an inner cross-validation
     of the training units (texts already :func:`read`; balanced logistic models
     rank well but are shy of predicting rare targets at 0.5)."""
+    return thresholds_from(labels, lambda train, test: fit_read(
+        _subset(documents, train), labels.iloc[train], tune=False
+    ).predict_read(_subset(documents, test)))
+
+
+def tuned_on_features(features, labels: pd.DataFrame) -> dict[str, float]:
+    """:func:`tuned_thresholds` for units already turned into features (rows)."""
+    return thresholds_from(labels, lambda train, test: fit_features(
+        features[train], labels.iloc[train], tune=False).predict_features(features[test]))
+
+
+def thresholds_from(labels: pd.DataFrame, fit_predict) -> dict[str, float]:
+    """Per target, the threshold that maximises F1 over the predictions
+    ``fit_predict(train, test)`` makes for each inner fold's held-out rows."""
     inner = KFold(n_splits=INNER_FOLDS, shuffle=True, random_state=SEED)
     targets = labels.columns.drop(["unit_id", "primary_category"])
     collected = pd.DataFrame(index=labels.index, columns=targets, dtype=float)
     for train, test in inner.split(labels):
-        model = fit_read(_subset(documents, train), labels.iloc[train], tune=False)
-        predicted = model.predict_read(_subset(documents, test))
-        collected.iloc[test] = predicted[targets].to_numpy()
+        collected.iloc[test] = fit_predict(train, test)[targets].to_numpy()
     thresholds = {}
     for target in targets:
         known = labels[target].notna().to_numpy()
@@ -184,6 +199,15 @@ def fit_read(documents: list, labels: pd.DataFrame, tune: bool = True) -> Fitted
                   else dict.fromkeys(labels.columns, THRESHOLD))
     vectoriser = _vectoriser()
     features = vectoriser.fit_transform(documents)
+    return Fitted(vectoriser, fit_models(features, labels), thresholds)
+
+
+def fit_features(features, labels: pd.DataFrame, tune: bool = True,
+                 vectoriser: FeatureUnion | None = None) -> Fitted:
+    """:func:`fit` on units already turned into features by ``vectoriser``
+    (learnt from texts alone), one row per row of ``labels``."""
+    thresholds = (tuned_on_features(features, labels) if tune
+                  else dict.fromkeys(labels.columns, THRESHOLD))
     return Fitted(vectoriser, fit_models(features, labels), thresholds)
 
 
@@ -259,9 +283,18 @@ def _fold_predictions(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     """Worker: fit on a fold's training units, predict its test units."""
     documents, labels = _SHARED["documents"], _SHARED["labels"]
     train, test = fold
-    model = fit_read(*with_training(_SHARED.get("base"), _subset(documents, train),
-                                    labels.iloc[train]))
+    model = fit_read(_subset(documents, train), labels.iloc[train])
     return model.predict_read(_subset(documents, test))
+
+
+def _fold_on_features(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """Worker: fit on the base units and a fold's training units, predict its
+    test units, all rows of one feature matrix (the base's rows first)."""
+    features, labels, offset = _SHARED["features"], _SHARED["labels"], _SHARED["offset"]
+    train, test = fold
+    rows = np.concatenate([np.arange(offset), offset + train])
+    model = fit_features(features[rows], labels.iloc[rows], vectoriser=_SHARED["vectoriser"])
+    return model.predict_features(features[offset + test])
 
 
 def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool = False,
@@ -270,8 +303,10 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool =
     target (n, positives, precision, recall, F1), from ``folds``-fold CV;
     ``with_model`` also fits the model on every unit (as :func:`fit` would).
     With ``base``, every model also learns from its units (never scored): a
-    unit's prediction comes from a model that learnt ``base`` and the other
-    folds, never the unit's own coding.
+    unit's prediction comes from a model that learnt ``base``'s and the other
+    folds' codings, never the unit's own. The vectoriser (vocabulary and
+    weights, learnt from texts alone, no coding) is then fitted once on every
+    unit's text and shared by the folds, so that the folds cost model fits only.
 
     The folds run in forked worker processes, one per core, while this process
     runs the first fold and fits the whole model (three processes on two cores
@@ -284,19 +319,28 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool =
     labels = data[labels.columns]
     splits = fold_splits(len(data), folds)
     documents = read(data["text"].tolist())
-    _SHARED.update(documents=documents, labels=labels, base=base)
+    if base is None:
+        _SHARED.update(documents=documents, labels=labels)
+        worker, whole = _fold_predictions, lambda: fit_read(documents, labels)
+    else:
+        every, every_labels = with_training(base, documents, labels)
+        vectoriser = _vectoriser()
+        features = vectoriser.fit_transform(every).tocsr()
+        _SHARED.update(features=features, labels=every_labels, offset=len(base.documents),
+                       vectoriser=vectoriser)
+        worker = _fold_on_features
+        whole = lambda: fit_features(features, every_labels, vectoriser=vectoriser)  # noqa: E731
     try:
         workers = min(len(splits), os.cpu_count() or 1)
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = [pool.submit(_fold_predictions, fold) for fold in splits[1:]]
-                first = _fold_predictions(splits[0])
-                model = (fit_read(*with_training(base, documents, labels)) if with_model
-                         else None)
+                pending = [pool.submit(worker, fold) for fold in splits[1:]]
+                first = worker(splits[0])
+                model = whole() if with_model else None
                 predicted = [first] + [future.result() for future in pending]
         else:
-            predicted = [_fold_predictions(fold) for fold in splits]
-            model = fit_read(*with_training(base, documents, labels)) if with_model else None
+            predicted = [worker(fold) for fold in splits]
+            model = whole() if with_model else None
     finally:
         _SHARED.clear()
     oof = pd.concat([frame.assign(unit_id=data["unit_id"].iloc[test].to_numpy())

@@ -340,8 +340,10 @@ def add_codes(tables: dict, training: pd.DataFrame | None = None,
         folds = classifier.FOLDS
     else:
         settled = codes.final_of(own)
-        survey_coding = pd.concat([settled, coding[~coding["unit_id"].isin(settled["unit_id"])
-                                                   ]], ignore_index=True)
+        # texts of this survey DSI4EU's coders read are coded units of it too
+        read_here = coding["unit_id"].isin(codebook.coding_units(tables["projects"])["unit_id"])
+        survey_coding = pd.concat([settled, coding[read_here & ~coding["unit_id"].isin(
+            settled["unit_id"])]], ignore_index=True)
         evidence = codes.coding_evidence(own)
         predicted_rows, cv_scores, folds = survey_classifier_codes(
             projects, coding, training, survey_coding)
