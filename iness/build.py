@@ -146,9 +146,10 @@ def read_survey(path: Path | str, wave: int | None = None, name: str | None = No
     path = Path(path)
     frame = checked_survey(path, wave)
     records = template(frame, path.name, wave or DEFAULT_WAVE)
-    tables, _ = survey_tables(records, training=lambda _: dsi4eu_projects(),
+    training = dsi4eu_projects()
+    tables, _ = survey_tables(records, training=lambda _: training,
                               own=survey_codings(codings_path(path, name)),
-                              reference=dsi4eu_quality())
+                              reference=None if training is None else dsi4eu_quality())
     return tables
 
 

@@ -363,7 +363,9 @@ def add_codes(tables: dict, training: pd.DataFrame | None = None,
                                  status.astype(object).rename("coding_status")], axis=1)
     out["codes"] = table
     out["classifier_quality"] = tidy_quality(pd.concat(
-        [quality_table(cv_scores, folds), reference_quality(reference)], ignore_index=True))
+        [quality_table(cv_scores, folds),
+         # DSI4EU's scores speak of this survey's classifier codes only where there are some
+         reference_quality(None if predicted_rows.empty else reference)], ignore_index=True))
     out["declared_agreement"] = declared_agreement(table)
     has_coding = not coded_rows.empty
     quality = Quality(
