@@ -8,6 +8,11 @@ each method is.
 methods: the intercoder reliability of the coding, the classifier's
 cross-validated scores, and the crosswalk's agreement with the coding before
 and after its revision.
+
+A researcher's survey with its own coding (:func:`survey_classifier_codes`)
+gets the classifier measured on its own coded units, out of fold, and two
+tables: ``classifier_quality`` (its scores on this survey, and DSI4EU's) and
+``declared_agreement`` (declared codes against the coding).
 """
 from __future__ import annotations
 

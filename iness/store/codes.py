@@ -5,7 +5,9 @@ Four methods, best first (:data:`METHODS`):
 
 - ``coded``: read and coded by hand with the codebook (:mod:`iness.reference.codebook`):
   two independent codings, disagreements settled with a written reason; the
-  settled coding is package data (``iness/data/coding/codings.csv``);
+  settled coding is package data (``iness/data/coding/codings.csv``), and a
+  researcher's survey's is its ``data/coding/<name>/codings.csv`` (same format,
+  written by ``iness coding``; its rows' evidence names the coders and reason);
 - ``declared``: given by the survey itself in the talk's scheme (its optional
   columns ``categories``, ``activities``, ... read by :mod:`iness.pipeline.declared`);
 - ``classifier``: predicted from the description by a text model trained on the
