@@ -257,11 +257,9 @@ class Training:
     labels: pd.DataFrame
 
 
-def with_training(base: Training | None, documents: list, labels: pd.DataFrame
+def with_training(base: Training, documents: list, labels: pd.DataFrame
                   ) -> tuple[list, pd.DataFrame]:
     """The units a model learns from: ``base``'s, then these."""
-    if base is None:
-        return documents, labels
     return base.documents + documents, pd.concat([base.labels, labels], ignore_index=True)
 
 
@@ -321,15 +319,21 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool =
     documents = read(data["text"].tolist())
     if base is None:
         _SHARED.update(documents=documents, labels=labels)
-        worker, whole = _fold_predictions, lambda: fit_read(documents, labels)
+        worker = _fold_predictions
     else:
         every, every_labels = with_training(base, documents, labels)
         vectoriser = _vectoriser()
-        features = vectoriser.fit_transform(every).tocsr()
-        _SHARED.update(features=features, labels=every_labels, offset=len(base.documents),
-                       vectoriser=vectoriser)
+        _SHARED.update(features=vectoriser.fit_transform(every).tocsr(), labels=every_labels,
+                       offset=len(base.documents), vectoriser=vectoriser)
         worker = _fold_on_features
-        whole = lambda: fit_features(features, every_labels, vectoriser=vectoriser)  # noqa: E731
+
+    def whole() -> Fitted:
+        """The model of every unit (``base``'s too)."""
+        if base is None:
+            return fit_read(documents, labels)
+        return fit_features(_SHARED["features"], _SHARED["labels"],
+                            vectoriser=_SHARED["vectoriser"])
+
     try:
         workers = min(len(splits), os.cpu_count() or 1)
         if workers > 1:

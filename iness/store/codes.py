@@ -103,8 +103,9 @@ def first_bad_coding_value(frame: pd.DataFrame) -> tuple[int, str, str, str] | N
             wrong = [part for part in record[column].split(LIST_SEPARATOR)
                      if part and part not in allowed[column]]
             if wrong:
-                return (row, column, wrong[0], f"one of {', '.join(allowed[column])} "
-                        f"(several separated by {LIST_SEPARATOR!r})")
+                expected = (f"one of {', '.join(allowed[column])} "
+                            f"(several separated by {LIST_SEPARATOR!r})")
+                return row, column, wrong[0], expected
         if record["confidence"] and record["confidence"] not in CONFIDENCE:
             return row, "confidence", record["confidence"], "one of " + ", ".join(CONFIDENCE)
     return None
