@@ -169,8 +169,8 @@ def read_once(texts: list[str]) -> list:
     return _READ[digest]
 
 
-#: what the classifier_quality table says a score was measured on
-MEASURED_ON = ("survey", "dsi4eu")
+#: the classifier_quality table's columns (``measured_on``: ``survey`` for the
+#: survey's own coded units, ``dsi4eu`` for DSI4EU's coding)
 QUALITY_COLUMNS = ["measured_on", "framework", "target", "folds", "n", "positives",
                    "precision", "recall", "f1", "accuracy"]
 
@@ -245,11 +245,11 @@ def declared_agreement(table: pd.DataFrame) -> pd.DataFrame:
             continue
         if multi:
             targets = codebook.allowed(codes.CODED_FRAMEWORKS[framework])
-            first = [int(t in found) for found in both["declared"] for t in targets]
-            second = [int(t in found) for found in both["coded"] for t in targets]
+            first = [int(t in said) for said in both["declared"] for t in targets]
+            second = [int(t in said) for said in both["coded"] for t in targets]
         else:  # one target each: none, when measured with no target
-            first = [min(found, default=codes.NONE) for found in both["declared"]]
-            second = [min(found, default=codes.NONE) for found in both["coded"]]
+            first = [min(said, default=codes.NONE) for said in both["declared"]]
+            second = [min(said, default=codes.NONE) for said in both["coded"]]
         measured = reliability._row(framework, "", first, second)
         rows.append((framework, len(both), measured["n"], measured["agreement"],
                      measured["alpha"]))

@@ -239,6 +239,9 @@ def test_validity_names_this_surveys_scores_or_dsi4eu_s(classified):
     assert validity.validated and validity.coded_units == 10
     assert "measured on 10 units of this survey" in validity.text("en")
     assert "10 unités de cette enquête" in validity.text("fr")
+    shown = validity.display("fr")
+    assert list(shown.columns[:3]) == ["Ce qui est prédit", "Cible", "Unités codées"]
+    assert "Santé" in set(shown["Cible"]) and "primary_category" not in set(shown["Cible"])
     survey.classifier_quality = measure.reference_quality(dsi4eu_table)
     unvalidated = classifier_validity(survey)
     assert not unvalidated.validated and unvalidated.coded_units == 0
