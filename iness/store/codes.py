@@ -152,6 +152,8 @@ def coded_codes(projects: pd.DataFrame, coding: pd.DataFrame, method: str = "cod
     ``evidence`` gives a unit's own evidence (coders and reason, see
     :func:`coding_evidence`); by default it is ``unit <id>``."""
     units = codebook.coding_units(projects)
+    if units.empty or coding.empty:  # nothing to join (and no key dtype to agree on)
+        return pd.DataFrame(columns=CODES_COLUMNS)
     joined = units.merge(coding, on="unit_id", how="inner")
     joined = joined[joined["usable"] == True]  # noqa: E712  (nullable column)
     rows = []
