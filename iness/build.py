@@ -147,10 +147,23 @@ def read_survey(path: Path | str, wave: int | None = None, name: str | None = No
     frame = checked_survey(path, wave)
     records = template(frame, path.name, wave or DEFAULT_WAVE)
     training = dsi4eu_projects()
-    tables, _ = survey_tables(records, training=lambda _: training,
-                              own=survey_codings(codings_path(path, name)),
+    coding_file = codings_path(path, name)
+    own = survey_codings(coding_file)
+    tables, _ = survey_tables(records, training=lambda _: training, own=own,
                               reference=None if training is None else dsi4eu_quality())
+    elsewhere = units_elsewhere(tables["projects"], own)
+    if elsewhere:
+        import warnings
+        warnings.warn(f"{coding_file}: {elsewhere} coded unit(s) match no description of "
+                      f"{path.name} (changed since they were coded?): left out", stacklevel=2)
     return tables
+
+
+def units_elsewhere(projects: pd.DataFrame, own: pd.DataFrame) -> int:
+    """How many units of a survey's settled coding none of its projects has."""
+    from iness.reference.codebook import coding_units
+    from iness.store.codes import final_of
+    return int((~final_of(own)["unit_id"].isin(coding_units(projects)["unit_id"])).sum())
 
 
 def codings_path(path: Path | str, name: str | None = None) -> Path | None:

@@ -118,6 +118,14 @@ def test_a_value_outside_the_codebook_is_one_line_naming_file_row_and_column(tmp
     assert "\n" not in message
 
 
+def test_coded_units_the_survey_no_longer_has_are_left_out_with_a_warning(tmp_path, home):
+    gone = {**TWO_CODED[2], "unit_id": codebook.unit_key("Goteo", "an older description")}
+    write_coding("mine", [*TWO_CODED[3:], gone])
+    with pytest.warns(UserWarning, match=r"codings.csv: 1 coded unit\(s\) match no description"):
+        tables = iness.read_survey(write_survey(tmp_path))
+    assert set(tables["codes"].query("method == 'coded'")["entity_id"]) == {"A2"}
+
+
 def test_a_changed_coding_rebuilds_the_tables_and_an_unchanged_one_does_not(tmp_path, home):
     survey, target = write_survey(tmp_path), tmp_path / "tables"
     write_coding("mine", TWO_CODED)
