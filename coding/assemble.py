@@ -11,6 +11,7 @@ the coding file holds unit ids, names, codes and reasons only.
 The file is written whole or not at all, and never with fewer rows than it
 has unless ``--force`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,10 +27,29 @@ from guard import write_csv_text  # noqa: E402  (the sibling module of the codin
 from iness.reference.codebook import CONFIDENCE  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "iness" / "data" / "coding" / "codings.csv"
-COMPARED = ["usable", "is_platform", "categories", "primary_category", "activities",
-            "resources", "scope"]
-COLUMNS = ["unit_id", "project_name", "coder", "usable", "is_platform", "categories",
-           "primary_category", "activities", "resources", "scope", "confidence", "reason"]
+COMPARED = [
+    "usable",
+    "is_platform",
+    "categories",
+    "primary_category",
+    "activities",
+    "resources",
+    "scope",
+]
+COLUMNS = [
+    "unit_id",
+    "project_name",
+    "coder",
+    "usable",
+    "is_platform",
+    "categories",
+    "primary_category",
+    "activities",
+    "resources",
+    "scope",
+    "confidence",
+    "reason",
+]
 
 
 def read_jsonl(paths) -> dict[str, dict]:
@@ -73,15 +93,18 @@ def final_coding(unit_id: str, a: dict, b: dict, settled: dict[str, dict]) -> di
     their two confidences), else the adjudicator's."""
     differing = disagreements(a, b)
     if not differing:
-        return dict(normalised(a), reason=f"both coders agree; a: {a['reason']}",
-                    confidence=min(a["confidence"], b["confidence"],
-                                   key=CONFIDENCE.index))
+        return dict(
+            normalised(a),
+            reason=f"both coders agree; a: {a['reason']}",
+            confidence=min(a["confidence"], b["confidence"], key=CONFIDENCE.index),
+        )
     if unit_id in settled:
         final = normalised(settled[unit_id])
         final["reason"] = f"settled ({', '.join(differing)}): {settled[unit_id]['reason']}"
         return final
-    raise SystemExit(f"unit {unit_id}: coders disagree on {differing} and no "
-                     "adjudication was found")
+    raise SystemExit(
+        f"unit {unit_id}: coders disagree on {differing} and no adjudication was found"
+    )
 
 
 def assemble(workdir: Path) -> tuple[int, list[list[str]]]:
@@ -89,15 +112,18 @@ def assemble(workdir: Path) -> tuple[int, list[list[str]]]:
     records = read_jsonl(workdir.glob("records/chunk_*.jsonl"))
     if not records:
         raise SystemExit(f"{workdir}: no records/chunk_*.jsonl found: is it the coders' folder?")
-    passes = {"a": read_jsonl(workdir.glob("pass_a/*.jsonl")),
-              "b": read_jsonl(workdir.glob("pass_b/*.jsonl"))}
+    passes = {
+        "a": read_jsonl(workdir.glob("pass_a/*.jsonl")),
+        "b": read_jsonl(workdir.glob("pass_b/*.jsonl")),
+    }
     settled = read_jsonl(workdir.glob("adjudication/*.jsonl"))
     rows = []
     for unit_id in sorted(records):
         a, b = passes["a"].get(unit_id), passes["b"].get(unit_id)
         if a is None or b is None:
-            raise SystemExit(f"unit {unit_id} lacks a coding (a: {a is not None}, "
-                             f"b: {b is not None})")
+            raise SystemExit(
+                f"unit {unit_id} lacks a coding (a: {a is not None}, b: {b is not None})"
+            )
         final = final_coding(unit_id, a, b, settled)
         name = records[unit_id]["name"]
         for coder, record in (("a", normalised(a)), ("b", normalised(b)), ("final", final)):
@@ -116,12 +142,17 @@ def as_csv(rows: list[list[str]]) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Assemble the coders' two passes and the adjudication into one coding "
-                    "file (three rows per unit: a, b, final).")
-    parser.add_argument("workdir", type=Path,
-                        help="folder with records/, pass_a/, pass_b/ and adjudication/")
+        "file (three rows per unit: a, b, final)."
+    )
+    parser.add_argument(
+        "workdir", type=Path, help="folder with records/, pass_a/, pass_b/ and adjudication/"
+    )
     parser.add_argument("--out", type=Path, default=OUT, help=f"where to write (default: {OUT})")
-    parser.add_argument("--force", action="store_true",
-                        help="write even if the result has no rows or fewer rows than --out")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write even if the result has no rows or fewer rows than --out",
+    )
     return parser.parse_args(argv)
 
 

@@ -4,6 +4,7 @@ or shorter table over a longer one unless asked (``--force``).
 The coding by reading and the revised crosswalk are the project's most costly
 data: a script run with the wrong arguments must not be able to wipe them.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,7 @@ def refusal(path: Path, text: str, force: bool) -> str | None:
     if path.is_file():
         old = data_rows(path.read_text(encoding="utf-8"))
         if new < old:
-            return (f"{path}: refusing to replace {old} rows with {new} "
-                    "(--force to write it anyway)")
+            return f"{path}: refusing to replace {old} rows with {new} (--force to write it anyway)"
     return None
 
 

@@ -28,6 +28,7 @@ Run it after ``iness build`` (it reads the DSI4EU tables, the codes table
 included). The file is written whole or not at all, and never with fewer rows
 than it has unless ``--force`` is given.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,16 @@ MIN_PRECISION = 0.2
 MAX_COVERAGE = 0.25
 NEAR_UNIVERSAL_PRECISION = 0.5
 PATH = taxonomy.FRAMEWORK_DIR / "crosswalk.csv"
-COLUMNS = ["facet", "tag", "framework", "target_id", "subcategory_id", "justification",
-           "status", "revision_note"]
+COLUMNS = [
+    "facet",
+    "tag",
+    "framework",
+    "target_id",
+    "subcategory_id",
+    "justification",
+    "status",
+    "revision_note",
+]
 #: the frameworks the coding measures, with the codebook variable of each
 MEASURED = {"category": "categories", "activity": "activities"}
 
@@ -62,8 +71,9 @@ def read_crosswalk(path: Path) -> pd.DataFrame:
 
 def read_tables(folder: Path | None) -> dict[str, pd.DataFrame]:
     """Projects and tags (suspect ones included, for :func:`genuine`) and the codes."""
-    tables = {name: load(name, include_suspect=True, folder=folder)
-              for name in ("projects", "tags")}
+    tables = {
+        name: load(name, include_suspect=True, folder=folder) for name in ("projects", "tags")
+    }
     return {**tables, "codes": load("codes", folder=folder)}
 
 
@@ -92,11 +102,13 @@ def row_precision(tables: dict[str, pd.DataFrame], table: pd.DataFrame) -> pd.Da
         measured = mine[["wave", "entity_id"]].drop_duplicates()
         truth = mine[["wave", "entity_id", "target_id"]]
         carried = terms.merge(measured, on=["wave", "entity_id"])
-        rows = table[(table["framework"] == framework)
-                     & table["target_id"].isin(codebook.allowed(variable))]
+        rows = table[
+            (table["framework"] == framework) & table["target_id"].isin(codebook.allowed(variable))
+        ]
         joined = rows.merge(carried, on=["facet", "tag"])
-        hits = joined.merge(truth, on=["wave", "entity_id", "target_id"], how="left",
-                            indicator=True)
+        hits = joined.merge(
+            truth, on=["wave", "entity_id", "target_id"], how="left", indicator=True
+        )
         hits["hit"] = hits["_merge"] == "both"
         stats = hits.groupby("row").agg(support=("entity_id", "size"), hits=("hit", "sum"))
         stats["coverage"] = stats["support"] / len(measured)
@@ -111,8 +123,7 @@ def held_out_f1(tables: dict[str, pd.DataFrame], revised: pd.DataFrame) -> pd.Da
     projects, tags = genuine(tables)
     coded = coded_rows(tables, revision_half=False)
     out = []
-    for label, table in (("before", revised),
-                         ("after", revised[revised["status"] == "kept"])):
+    for label, table in (("before", revised), ("after", revised[revised["status"] == "kept"])):
         rows = codes_table.crosswalk_codes(tags, projects, table=table[COLUMNS])
         quality = crosswalk_quality(rows, coded)
         out.append(quality[quality["target"] == "all"].assign(revision=label))
@@ -130,15 +141,24 @@ def revise(table: pd.DataFrame) -> pd.DataFrame:
         for index in table.index[mask & (table["status"] == "kept")]:
             row = table.loc[index]
             table.loc[index, "status"] = "dropped"
-            figures = ("no coded project carries the term" if row.support != row.support
-                       else f"precision {row.precision:.2f} on {int(row.support)} coded "
-                            f"projects ({row.coverage:.0%} of them carry the term)")
+            figures = (
+                "no coded project carries the term"
+                if row.support != row.support
+                else f"precision {row.precision:.2f} on {int(row.support)} coded "
+                f"projects ({row.coverage:.0%} of them carry the term)"
+            )
             table.loc[index, "revision_note"] = f"{note}: {figures}"
 
-    drop(measured & (table["support"] >= MIN_SUPPORT) & (table["precision"] < MIN_PRECISION),
-         "low precision")
-    drop(measured & (table["coverage"] > MAX_COVERAGE)
-         & (table["precision"] < NEAR_UNIVERSAL_PRECISION), "near-universal")
+    drop(
+        measured & (table["support"] >= MIN_SUPPORT) & (table["precision"] < MIN_PRECISION),
+        "low precision",
+    )
+    drop(
+        measured
+        & (table["coverage"] > MAX_COVERAGE)
+        & (table["precision"] < NEAR_UNIVERSAL_PRECISION),
+        "near-universal",
+    )
     kept = table[(table["status"] == "kept") & table["framework"].isin(list(MEASURED))]
     for _, group in kept.groupby(["facet", "tag"]):
         if group["framework"].nunique() > 1:
@@ -162,16 +182,29 @@ def as_csv(revised: pd.DataFrame) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Revise the crosswalk against the coding by reading (run after "
-                    "`iness build`): drop rows of low precision, near-universal terms and "
-                    "terms feeding two frameworks; print the effect on the held-out half.")
-    parser.add_argument("--data", type=Path, default=None,
-                        help="folder of clean tables (default: this project's DSI4EU tables)")
-    parser.add_argument("--crosswalk", type=Path, default=PATH,
-                        help=f"the crosswalk to revise (default: {PATH})")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="where to write the revised crosswalk (default: --crosswalk)")
-    parser.add_argument("--force", action="store_true",
-                        help="write even if the result has no rows or fewer rows than --out")
+        "`iness build`): drop rows of low precision, near-universal terms and "
+        "terms feeding two frameworks; print the effect on the held-out half."
+    )
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="folder of clean tables (default: this project's DSI4EU tables)",
+    )
+    parser.add_argument(
+        "--crosswalk", type=Path, default=PATH, help=f"the crosswalk to revise (default: {PATH})"
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="where to write the revised crosswalk (default: --crosswalk)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="write even if the result has no rows or fewer rows than --out",
+    )
     return parser.parse_args(argv)
 
 

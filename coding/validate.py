@@ -5,6 +5,7 @@ It checks keys and allowed values (the codebook's, read from iness) only; it
 never suggests codes. It writes nothing; its exit code is 1 when a coding is
 missing, unknown or malformed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,18 @@ from pathlib import Path
 
 from iness.reference import codebook
 
-KEYS = ["unit_id", "usable", "is_platform", "categories", "primary_category", "activities",
-        "resources", "scope", "confidence", "reason"]
+KEYS = [
+    "unit_id",
+    "usable",
+    "is_platform",
+    "categories",
+    "primary_category",
+    "activities",
+    "resources",
+    "scope",
+    "confidence",
+    "reason",
+]
 #: how many problems and missing ids are printed (the counts are always complete)
 SHOWN = 30
 
@@ -56,11 +67,17 @@ def coding_problems(coding: dict) -> list[str]:
         problems.append("usable must be true/false")
     if coding["usable"]:
         problems += usable_problems(coding)
-    elif (coding["is_platform"] is not None or coding["categories"] or coding["activities"]
-          or coding["resources"] or coding["primary_category"] is not None
-          or coding["scope"] is not None):
-        problems.append("unusable records get is_platform/primary_category/scope null "
-                        "and empty lists")
+    elif (
+        coding["is_platform"] is not None
+        or coding["categories"]
+        or coding["activities"]
+        or coding["resources"]
+        or coding["primary_category"] is not None
+        or coding["scope"] is not None
+    ):
+        problems.append(
+            "unusable records get is_platform/primary_category/scope null and empty lists"
+        )
     if coding["confidence"] not in codebook.CONFIDENCE:
         problems.append("unknown confidence")
     if not isinstance(coding["reason"], str) or not coding["reason"].strip():
@@ -97,7 +114,8 @@ def read_record_ids(path: Path) -> list[str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Check the format of a coding file (JSON lines) against the records "
-                    "it codes: keys and the codebook's values only. Writes nothing.")
+        "it codes: keys and the codebook's values only. Writes nothing."
+    )
     parser.add_argument("records", type=Path, help="the records coded (JSON lines, unit_id)")
     parser.add_argument("codes", type=Path, help="the coding to check (JSON lines)")
     return parser.parse_args(argv)
@@ -109,8 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     seen, problems = check(records, args.codes.read_text(encoding="utf-8").splitlines())
     missing = [unit for unit in records if unit not in seen]
     extra = seen - set(records)
-    print(f"{len(seen)} coded of {len(records)} records; {len(missing)} missing; "
-          f"{len(extra)} unknown ids; {len(problems)} format problems")
+    print(
+        f"{len(seen)} coded of {len(records)} records; {len(missing)} missing; "
+        f"{len(extra)} unknown ids; {len(problems)} format problems"
+    )
     for problem in problems[:SHOWN]:
         print(" ", problem)
     if missing:

@@ -4,6 +4,7 @@ to open next), the detailed figures written to a log file whose path it prints.
 
 Every function here returns lines; none prints, so each is tested on small frames.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ FRAMEWORK_WORDS = {"category": "categories", "activity": "key activities"}
 #: what the console calls a ledger reason, when the reason alone is not plain enough
 REASON_WORDS = {
     "project id not in the project file": "links to a project missing from the export",
-    "organisation id not in the organisation file":
-        "links to an organisation missing from the export",
+    "organisation id not in the organisation file": (
+        "links to an organisation missing from the export"
+    ),
     "link listed again on its other side": "links listed on both of their sides",
 }
 
@@ -47,8 +49,9 @@ def counted(counts: pd.Series, most: int = 3) -> str:
     'b (9), a (5) and 2 others'
     """
     counts = counts[counts > 0].sort_values(ascending=False, kind="stable")
-    shown = ", ".join(f"{REASON_WORDS.get(name, name)} ({count:,})"
-                      for name, count in counts.head(most).items())
+    shown = ", ".join(
+        f"{REASON_WORDS.get(name, name)} ({count:,})" for name, count in counts.head(most).items()
+    )
     rest = len(counts) - most
     return shown + (f" and {plural(rest, 'other')}" if rest > 0 else "")
 
@@ -58,15 +61,18 @@ def ledger_lines(summary: pd.DataFrame, ledger: pd.DataFrame) -> list[str]:
     per file (rows_in, kept, merged, set_aside) and the ledger itself."""
     totals = summary.sum()
     files = plural(len(summary), "file")
-    lines = [f"read: {plural(int(totals['rows_in']), 'raw row')} from {files}",
-             f"kept: {int(totals['kept']):,}"]
+    lines = [
+        f"read: {plural(int(totals['rows_in']), 'raw row')} from {files}",
+        f"kept: {int(totals['kept']):,}",
+    ]
     records = ledger[raw_rows(ledger)]
-    for outcome, words in (("merged", "merged into another record"),
-                           ("set_aside", "set aside")):
+    for outcome, words in (("merged", "merged into another record"), ("set_aside", "set aside")):
         rows = records[records["outcome"] == outcome]
         if len(rows):
-            lines.append(f"{words}: {int(totals[outcome]):,}, why: "
-                         + counted(rows["reason"].fillna("no reason").value_counts()))
+            lines.append(
+                f"{words}: {int(totals[outcome]):,}, why: "
+                + counted(rows["reason"].fillna("no reason").value_counts())
+            )
     return lines
 
 
@@ -77,11 +83,15 @@ def flagged_line(ledger: pd.DataFrame, unread: pd.DataFrame) -> str | None:
     suspects = int(reasons.str.startswith("suspect: ").sum())
     parts = []
     if suspects:
-        parts.append(f"{plural(suspects, 'suspect record')} (spam, tests, keyboard mash), "
-                     "kept but left out of the analyses")
+        parts.append(
+            f"{plural(suspects, 'suspect record')} (spam, tests, keyboard mash), "
+            "kept but left out of the analyses"
+        )
     if len(unread):
-        parts.append(f"{plural(int(unread['records'].sum()), 'value')} not read as written "
-                     "(kept, marked in a *_flag column)")
+        parts.append(
+            f"{plural(int(unread['records'].sum()), 'value')} not read as written "
+            "(kept, marked in a *_flag column)"
+        )
     return "flagged: " + "; ".join(parts) if parts else None
 
 
@@ -96,29 +106,41 @@ def coding_lines(quality) -> list[str]:
     lines = []
     status = getattr(quality, "status", pd.Series(dtype=int))
     if len(status):
-        words = {"coded": "coded", "unusable_text": "with a text too poor to code",
-                 "no_description": "without a description"}
-        lines.append("coding by reading: " + ", ".join(
-            f"{count:,} projects {words.get(name, name)}" for name, count in status.items()))
+        words = {
+            "coded": "coded",
+            "unusable_text": "with a text too poor to code",
+            "no_description": "without a description",
+        }
+        lines.append(
+            "coding by reading: "
+            + ", ".join(
+                f"{count:,} projects {words.get(name, name)}" for name, count in status.items()
+            )
+        )
     intercoder = quality.intercoder
     if len(intercoder):
         alpha = intercoder[intercoder["target"].isin(["", "all"])]["alpha"].dropna()
         if len(alpha):
-            lines.append(f"agreement between the two independent readings: {_range(alpha)} "
-                         "(Krippendorff's alpha per variable; 1 = perfect, 0.8 or more "
-                         "is reliable)")
+            lines.append(
+                f"agreement between the two independent readings: {_range(alpha)} "
+                "(Krippendorff's alpha per variable; 1 = perfect, 0.8 or more "
+                "is reliable)"
+            )
     found = []
     if len(quality.classifier_cv):
         found.append(f"text classifier {_range(quality.classifier_cv['f1'].dropna())} by code")
     after = quality.crosswalk_after
     if len(after):
         micro = after[after["target"] == "all"]
-        found += [f"tag crosswalk {row.f1:.2f} for "
-                  f"{FRAMEWORK_WORDS.get(row.framework, row.framework)}"
-                  for row in micro.itertuples()]
+        found += [
+            f"tag crosswalk {row.f1:.2f} for {FRAMEWORK_WORDS.get(row.framework, row.framework)}"
+            for row in micro.itertuples()
+        ]
     if found:
-        lines.append("cheaper methods against the reading, F1 (1 = finds exactly the "
-                     "readers' codes, 0 = none): " + ", ".join(found))
+        lines.append(
+            "cheaper methods against the reading, F1 (1 = finds exactly the "
+            "readers' codes, 0 = none): " + ", ".join(found)
+        )
     return lines
 
 
@@ -128,8 +150,9 @@ def write_log(name: str, text: str) -> Path | None:
     iness did not write is left alone (None)."""
     folder = logs_dir()
     path = folder / f"{name}.txt"
-    if path.exists() and not path.read_text(encoding="utf-8", errors="replace"
-                                            ).startswith(LOG_HEADER):
+    if path.exists() and not path.read_text(encoding="utf-8", errors="replace").startswith(
+        LOG_HEADER
+    ):
         return None
     folder.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{name}-", suffix=".tmp", dir=folder)
@@ -146,20 +169,30 @@ def details_line(log: Path | None) -> str:
     return f"details: {log} (or run again with --verbose)"
 
 
-def build_summary(ledger_summary: pd.DataFrame, tables: dict[str, pd.DataFrame],
-                  unread: pd.DataFrame, quality, target: Path, log: Path | None,
-                  seconds: float, next_step: str | None) -> list[str]:
+def build_summary(
+    ledger_summary: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    unread: pd.DataFrame,
+    quality,
+    target: Path,
+    log: Path | None,
+    seconds: float,
+    next_step: str | None,
+) -> list[str]:
     """The lines ``iness build`` ends with."""
     kept = {name: len(tables[name]) for name in ("organisations", "projects", "links")}
     lines = [f"Built the clean tables in {seconds:.1f} s."]
     ledger = ledger_lines(ledger_summary, tables["ledger"])
-    ledger[1] += (f" raw rows, as {plural(kept['organisations'], 'organisation')}, "
-                  f"{plural(kept['projects'], 'project')} and {plural(kept['links'], 'link')}")
+    ledger[1] += (
+        f" raw rows, as {plural(kept['organisations'], 'organisation')}, "
+        f"{plural(kept['projects'], 'project')} and {plural(kept['links'], 'link')}"
+    )
     lines += ["  " + line for line in ledger]
     flagged = flagged_line(tables["ledger"], unread)
     lines += ["  " + line for line in ([flagged] if flagged else []) + coding_lines(quality)]
-    lines.append(f"  tables: {target} (Parquet and CSV; the ledger says what became of "
-                 "each raw row)")
+    lines.append(
+        f"  tables: {target} (Parquet and CSV; the ledger says what became of each raw row)"
+    )
     lines.append("  " + details_line(log))
     if next_step:
         lines.append(f"  next: {next_step}")
@@ -173,9 +206,15 @@ def category_counts(examples: pd.DataFrame) -> list[str]:
     return [f"{row.label:<{width}}  {row.n:>6,}" for row in examples.itertuples()]
 
 
-def survey_summary(ledger: pd.DataFrame, projects: pd.DataFrame, unread: pd.DataFrame,
-                   examples: pd.DataFrame, method: str | None, tables: Path,
-                   table_file: Path | None) -> list[str]:
+def survey_summary(
+    ledger: pd.DataFrame,
+    projects: pd.DataFrame,
+    unread: pd.DataFrame,
+    examples: pd.DataFrame,
+    method: str | None,
+    tables: Path,
+    table_file: Path | None,
+) -> list[str]:
     """The lines ``iness survey`` prints once the tables are written: what was
     read, kept and set aside, and the platforms per social issue as counts,
     with the file holding their names."""
@@ -185,10 +224,14 @@ def survey_summary(ledger: pd.DataFrame, projects: pd.DataFrame, unread: pd.Data
     flagged = flagged_line(ledger, unread)
     if flagged:
         lines.append("  " + flagged)
-    measured_by = (f" (measured by: {method})" if method
-                   else " (each platform by its best method: classifier, else tags)")
-    lines.append(f"Platforms per social issue of the talk{measured_by}; "
-                 "a platform may count under several:")
+    measured_by = (
+        f" (measured by: {method})"
+        if method
+        else " (each platform by its best method: classifier, else tags)"
+    )
+    lines.append(
+        f"Platforms per social issue of the talk{measured_by}; a platform may count under several:"
+    )
     lines += ["  " + line for line in category_counts(examples)]
     if table_file is not None:
         lines.append(f"  their names: {table_file}")

@@ -1,6 +1,7 @@
 """The scripts under coding/: each is imported and run on a tiny fixture; none
 writes anything on --help; none replaces a coding with an empty or shorter one
 without --force, and each writes whole or not at all."""
+
 from __future__ import annotations
 
 import hashlib
@@ -17,8 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 CODING = REPO / "coding"
 SCRIPTS = sorted(path for path in CODING.glob("*.py") if "__main__" in path.read_text())
 #: the files the scripts write by default: no test may change them
-PROTECTED = [REPO / "iness" / "data" / "coding" / "codings.csv",
-             REPO / "iness" / "data" / "frameworks" / "crosswalk.csv"]
+PROTECTED = [
+    REPO / "iness" / "data" / "coding" / "codings.csv",
+    REPO / "iness" / "data" / "frameworks" / "crosswalk.csv",
+]
 
 
 def script(name: str):
@@ -41,10 +44,18 @@ def protected_files_unchanged():
 
 
 def coding(unit: str, **changes) -> dict:
-    base = {"unit_id": unit, "usable": True, "is_platform": True,
-            "categories": ["health", "science"], "primary_category": "health",
-            "activities": ["matching"], "resources": [], "scope": "local",
-            "confidence": "high", "reason": "a reason"}
+    base = {
+        "unit_id": unit,
+        "usable": True,
+        "is_platform": True,
+        "categories": ["health", "science"],
+        "primary_category": "health",
+        "activities": ["matching"],
+        "resources": [],
+        "scope": "local",
+        "confidence": "high",
+        "reason": "a reason",
+    }
     return {**base, **changes}
 
 
@@ -59,23 +70,34 @@ def workdir(tmp_path) -> Path:
     """Two units: u1 coded alike by both passes (lists in another order, b less
     sure), u2 coded differently and settled by an adjudicator."""
     folder = tmp_path / "work"
-    write_jsonl(folder / "records" / "chunk_1.jsonl",
-                [{"unit_id": "u1", "name": "Goteo"}, {"unit_id": "u2", "name": "Wikirate"}])
-    write_jsonl(folder / "pass_a" / "chunk_1.jsonl",
-                [coding("u1"), coding("u2", is_platform=False, activities=[])])
-    write_jsonl(folder / "pass_b" / "chunk_1.jsonl",
-                [coding("u1", categories=["science", "health"], confidence="medium"),
-                 coding("u2")])
-    write_jsonl(folder / "adjudication" / "batch_1.jsonl",
-                [coding("u2", reason="it matches people")])
+    write_jsonl(
+        folder / "records" / "chunk_1.jsonl",
+        [{"unit_id": "u1", "name": "Goteo"}, {"unit_id": "u2", "name": "Wikirate"}],
+    )
+    write_jsonl(
+        folder / "pass_a" / "chunk_1.jsonl",
+        [coding("u1"), coding("u2", is_platform=False, activities=[])],
+    )
+    write_jsonl(
+        folder / "pass_b" / "chunk_1.jsonl",
+        [coding("u1", categories=["science", "health"], confidence="medium"), coding("u2")],
+    )
+    write_jsonl(
+        folder / "adjudication" / "batch_1.jsonl", [coding("u2", reason="it matches people")]
+    )
     return folder
 
 
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
 def test_help_of_every_script_writes_nothing(path, tmp_path):
     before = sorted(REPO.rglob("*.csv"))
-    done = subprocess.run([sys.executable, str(path), "--help"], cwd=tmp_path,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(path), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "usage:" in done.stdout
     assert list(tmp_path.iterdir()) == []
@@ -93,7 +115,13 @@ def test_assemble_writes_three_rows_per_unit_the_final_one_settled(workdir, tmp_
     assert script("assemble").main([str(workdir), "--out", str(out)]) == 0
     rows = pd.read_csv(out, dtype=str, keep_default_na=False)
     assert rows[["unit_id", "coder"]].values.tolist() == [
-        ["u1", "a"], ["u1", "b"], ["u1", "final"], ["u2", "a"], ["u2", "b"], ["u2", "final"]]
+        ["u1", "a"],
+        ["u1", "b"],
+        ["u1", "final"],
+        ["u2", "a"],
+        ["u2", "b"],
+        ["u2", "final"],
+    ]
     final = rows[rows["coder"] == "final"].set_index("unit_id")
     assert final.loc["u1", "categories"] == "health;science"
     assert final.loc["u1", "confidence"] == "high"  # the surer of the two, as codings.csv has it
@@ -156,9 +184,13 @@ def test_validate_accepts_a_good_coding_and_names_each_problem(workdir, tmp_path
     validate = script("validate")
     records = workdir / "records" / "chunk_1.jsonl"
     assert validate.main([str(records), str(workdir / "pass_a" / "chunk_1.jsonl")]) == 0
-    bad = write_jsonl(tmp_path / "bad.jsonl", [
-        coding("u1", categories=["health", "gardening"], confidence="sure"),
-        coding("u9", usable=False)])
+    bad = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            coding("u1", categories=["health", "gardening"], confidence="sure"),
+            coding("u9", usable=False),
+        ],
+    )
     assert validate.main([str(records), str(bad)]) == 1
     printed = capsys.readouterr().out
     assert "2 coded of 2 records; 1 missing; 1 unknown ids; 3 format problems" in printed
@@ -176,22 +208,41 @@ def revision_tables() -> dict[str, pd.DataFrame]:
     tags = pd.DataFrame(
         [("project", pid, 2016, "area", "civic", "Civic") for pid in ids[:12] + ids[20:22]]
         + [("project", pid, 2016, "area", "health", "Health") for pid in ids[8:20] + ids[20:]],
-        columns=["entity", "entity_id", "wave", "facet", "tag", "raw_value"])
+        columns=["entity", "entity_id", "wave", "facet", "tag", "raw_value"],
+    )
     coded = [(pid, "health" if pid in ids[8:] else "science") for pid in ids]
     coded.append((ids[0], "civic_engagement"))
-    codes = pd.DataFrame([{"entity_id": pid, "wave": 2016, "framework": "category",
-                           "target_id": target, "subcategory_id": None, "method": "coded",
-                           "confidence": "high", "score": None, "evidence": f"unit {pid}"}
-                          for pid, target in coded])
+    codes = pd.DataFrame(
+        [
+            {
+                "entity_id": pid,
+                "wave": 2016,
+                "framework": "category",
+                "target_id": target,
+                "subcategory_id": None,
+                "method": "coded",
+                "confidence": "high",
+                "score": None,
+                "evidence": f"unit {pid}",
+            }
+            for pid, target in coded
+        ]
+    )
     return {"projects": projects, "tags": tags, "codes": codes}
 
 
-CROSSWALK = pd.DataFrame({
-    "facet": ["area", "area", "area"], "tag": ["civic", "health", "civic"],
-    "framework": ["category", "category", "practice"],
-    "target_id": ["civic_engagement", "health", "open_data"],
-    "subcategory_id": [None, None, None], "justification": ["j1", "j2", "j3"],
-    "status": ["kept", "dropped", "kept"], "revision_note": [None, "an old note", None]})
+CROSSWALK = pd.DataFrame(
+    {
+        "facet": ["area", "area", "area"],
+        "tag": ["civic", "health", "civic"],
+        "framework": ["category", "category", "practice"],
+        "target_id": ["civic_engagement", "health", "open_data"],
+        "subcategory_id": [None, None, None],
+        "justification": ["j1", "j2", "j3"],
+        "status": ["kept", "dropped", "kept"],
+        "revision_note": [None, "an old note", None],
+    }
+)
 
 
 def test_revision_drops_a_row_of_low_precision_and_reconsiders_dropped_ones():
@@ -199,7 +250,8 @@ def test_revision_drops_a_row_of_low_precision_and_reconsiders_dropped_ones():
     revised = revise.revised_crosswalk(revision_tables(), CROSSWALK)
     assert revised["status"].tolist() == ["dropped", "kept", "kept"]
     assert revised.loc[0, "revision_note"] == (
-        "low precision: precision 0.08 on 12 coded projects (60% of them carry the term)")
+        "low precision: precision 0.08 on 12 coded projects (60% of them carry the term)"
+    )
     assert revised.loc[1, "precision"] == 1.0
     assert pd.isna(revised.loc[2, "support"])  # another framework: kept as it was
     held_out = revise.held_out_f1(revision_tables(), revised)
@@ -222,6 +274,7 @@ def test_revision_writes_through_the_guard(tmp_path):
 @pytest.mark.integration
 def test_revision_of_todays_coding_gives_todays_crosswalk_byte_for_byte(tmp_path):
     from iness.paths import processed_dir
+
     if not (processed_dir() / "codes.parquet").exists():
         pytest.skip("no DSI4EU tables: run `iness build` first")
     out = tmp_path / "crosswalk.csv"
