@@ -208,6 +208,9 @@ def command_run(args) -> None:
         step(args)
         print(f"[{step.__name__.removeprefix('command_')} done in "
               f"{time.perf_counter() - started:.1f} s]")
+    from iness.paths import reports_dir
+    print(f"Open {reports_dir() / 'index.html'} in a browser (it works offline); the clean "
+          "tables are for `jupyter lab notebooks/` and `iness.load`.")
 
 
 def add_verbose_option(sub) -> None:

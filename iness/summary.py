@@ -29,6 +29,9 @@ REASON_WORDS = {
         "links to an organisation missing from the export"
     ),
     "link listed again on its other side": "links listed on both of their sides",
+    "repeated link (same organisation, project and role)": "the same link given twice",
+    "duplicate: same name": "duplicates by name",
+    "duplicate: same website": "duplicates by website",
 }
 
 

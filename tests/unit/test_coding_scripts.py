@@ -88,11 +88,32 @@ def workdir(tmp_path) -> Path:
     return folder
 
 
+def package_data_state() -> dict[Path, tuple[int, int]]:
+    """Size and modification time of every file of the package data."""
+    return {
+        path: (path.stat().st_size, path.stat().st_mtime_ns)
+        for path in (REPO / "iness" / "data").rglob("*")
+        if path.is_file()
+    }
+
+
 @pytest.mark.parametrize("path", SCRIPTS, ids=lambda path: path.name)
-def test_help_of_every_script_writes_nothing(path, tmp_path):
-    before = sorted(REPO.rglob("*.csv"))
+def test_help_of_every_script_writes_nothing(path, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    before = package_data_state()
+    with pytest.raises(SystemExit) as stopped:
+        script(path.stem).main(["--help"])
+    assert stopped.value.code == 0
+    assert "usage:" in capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []
+    assert package_data_state() == before
+
+
+def test_assemble_help_as_a_command_writes_nothing(tmp_path):
+    """``python coding/assemble.py --help`` once replaced codings.csv with its header."""
+    before = package_data_state()
     done = subprocess.run(
-        [sys.executable, str(path), "--help"],
+        [sys.executable, str(CODING / "assemble.py"), "--help"],
         cwd=tmp_path,
         capture_output=True,
         text=True,
@@ -101,7 +122,7 @@ def test_help_of_every_script_writes_nothing(path, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "usage:" in done.stdout
     assert list(tmp_path.iterdir()) == []
-    assert sorted(REPO.rglob("*.csv")) == before
+    assert package_data_state() == before
 
 
 def test_every_script_has_a_main_taking_its_arguments():

@@ -27,7 +27,7 @@ def test_the_ledger_in_four_plain_lines_reasons_counted():
     assert lines == [
         "read: 15 raw rows from 2 files",
         "kept: 7",
-        "merged into another record: 3, why: duplicate: same name (3)",
+        "merged into another record: 3, why: duplicates by name (3)",
         "set aside: 5, why: links to a project missing from the export (4), links to an "
         "organisation missing from the export (1)",
     ]
