@@ -209,8 +209,10 @@ def command_run(args) -> None:
         print(f"[{step.__name__.removeprefix('command_')} done in "
               f"{time.perf_counter() - started:.1f} s]")
     from iness.paths import reports_dir
-    print(f"Open {reports_dir() / 'index.html'} in a browser (it works offline); the clean "
-          "tables are for `jupyter lab notebooks/` and `iness.load`.")
+    from iness.report import edition_dir
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    print(f"Open {index} in a browser (it works offline); explore the tables with "
+          "`jupyter lab notebooks/` or `iness.load`.")
 
 
 def add_verbose_option(sub) -> None:
