@@ -123,3 +123,9 @@ def test_every_script_imports_only_what_the_package_has(path):
         if isinstance(node, ast.ImportFrom) and node.level
     ]
     assert broken == [] and relative == []
+
+
+def test_old_flat_names_still_work_but_warn_where_they_went():
+    with pytest.warns(DeprecationWarning, match=r"iness\.figures is now iness\.notebook\.figures"):
+        moved = iness.__getattr__("figures")
+    assert moved is importlib.import_module("iness.notebook.figures")
