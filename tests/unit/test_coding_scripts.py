@@ -126,7 +126,12 @@ def test_assemble_help_as_a_command_writes_nothing(tmp_path):
 
 
 def test_every_script_has_a_main_taking_its_arguments():
-    assert {path.stem for path in SCRIPTS} == {"assemble", "revise_crosswalk", "validate"}
+    assert {path.stem for path in SCRIPTS} == {
+        "assemble",
+        "example_sheets",
+        "revise_crosswalk",
+        "validate",
+    }
     for path in SCRIPTS:
         assert callable(script(path.stem).main)
 
