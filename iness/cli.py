@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from iness.errors import InessError
 
@@ -80,7 +81,7 @@ def command_survey(args) -> None:
                         for lang in editions(args)}, parameters={"DATA": str(tables)})
 
 
-def survey_lines(tables, name: str, verbose: bool = False) -> list[str]:
+def survey_lines(tables: Path, name: str, verbose: bool = False) -> list[str]:
     """What ``iness survey`` says of the tables it wrote: read, kept, set aside,
     and the platforms per social issue as counts; the talk's table with their
     names goes to a log file (printed too with ``verbose``)."""
