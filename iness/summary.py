@@ -16,13 +16,12 @@ import pandas as pd
 from iness.analysis import ledger_summary, raw_rows
 from iness.paths import logs_dir
 
-#: no list on the console names more than this many things: counts, then a file
-MAX_NAMED = 10
 #: the first line of every log iness writes: a file without it is never replaced
 LOG_HEADER = "# written by iness: the detail behind the console's summary"
 #: the frameworks' names in the console's sentences
 FRAMEWORK_WORDS = {"category": "categories", "activity": "key activities"}
 #: what the console calls a ledger reason, when the reason alone is not plain enough
+#: (a reason missing here is shown as the ledger words it)
 REASON_WORDS = {
     "project id not in the project file": "links to a project missing from the export",
     "organisation id not in the organisation file": (
