@@ -53,6 +53,9 @@ def command_report(args) -> None:
     write_editions({lang: edition_dir(reports_dir(), lang) for lang in editions(args)},
                    notebooks=args.notebook or None, force=getattr(args, "force", False),
                    in_place=getattr(args, "in_place", False))
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    if getattr(args, "command", None) == "report":
+        print(f"Open {index} in a browser (it works offline).")
 
 
 def editions(args) -> tuple[str, ...]:
