@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from pathlib import Path
 
 from iness.errors import InessError
 
@@ -38,9 +39,12 @@ def command_fetch(args) -> None:
 
 
 def command_build(args) -> None:
-    from iness.build import build_and_print
+    from iness.build import NEXT_AFTER_BUILD, build_and_print
     build_and_print(raw_folder=getattr(args, "raw_folder", None),
-                    force=getattr(args, "force", False))
+                    force=getattr(args, "force", False),
+                    verbose=getattr(args, "verbose", False),
+                    next_step=None if getattr(args, "command", None) == "run"
+                    else NEXT_AFTER_BUILD)
 
 
 def command_report(args) -> None:
@@ -49,6 +53,9 @@ def command_report(args) -> None:
     write_editions({lang: edition_dir(reports_dir(), lang) for lang in editions(args)},
                    notebooks=args.notebook or None, force=getattr(args, "force", False),
                    in_place=getattr(args, "in_place", False))
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    if getattr(args, "command", None) == "report":
+        print(f"Open {index} in a browser (it works offline).")
 
 
 def editions(args) -> tuple[str, ...]:
@@ -71,15 +78,34 @@ def command_survey(args) -> None:
     print("Reading " + describe_detection(detect(source)))
     tables = Path(args.out) if args.out else processed_dir(name)
     tables = build_survey(source, tables, wave=args.wave, name=args.name)
-    print(f"Tables of {source.name} written to {tables}")
-    from iness.analysis import survey_category_table
-    from iness.store.survey import survey as load_survey
-    talk_table = survey_category_table(load_survey(tables))
-    print("The talk's table of social issues, with this survey's platforms:")
-    print(talk_table.iloc[:, [0, 3]].to_string(index=False))
+    print("\n".join(survey_lines(tables, name or tables.name, args.verbose)))
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
                         for lang in editions(args)}, parameters={"DATA": str(tables)})
+
+
+def survey_lines(tables: Path, name: str, verbose: bool = False) -> list[str]:
+    """What ``iness survey`` says of the tables it wrote: read, kept, set aside,
+    and the platforms per social issue as counts; the talk's table with their
+    names goes to a log file (printed too with ``verbose``)."""
+    from iness.analysis import (reference_method, survey_category_table, survey_examples,
+                                unread_values)
+    from iness.store.survey import survey as load_survey
+    from iness.store.tables import load_all
+    from iness.summary import survey_summary, write_log
+    everything = load_all(tables, include_suspect=True)
+    clean = load_survey(tables)
+    method = reference_method(clean, "category")
+    examples = survey_examples(clean, "category", method=method)
+    talk_table = survey_category_table(clean, method=method)
+    named = talk_table.iloc[:, [0, 3]].to_csv(index=False, lineterminator="\n")
+    log = write_log(f"survey-{name}-social-issues", named)
+    lines = survey_summary(everything["ledger"], clean.projects, unread_values(everything),
+                           examples[examples["target_id"] != "none"], method, tables, log)
+    if verbose:
+        lines += ["The talk's table of social issues, with this survey's platforms:",
+                  talk_table.iloc[:, [0, 3]].to_string(index=False)]
+    return lines
 
 
 def command_template(args) -> None:
@@ -186,6 +212,17 @@ def command_run(args) -> None:
         step(args)
         print(f"[{step.__name__.removeprefix('command_')} done in "
               f"{time.perf_counter() - started:.1f} s]")
+    from iness.paths import reports_dir
+    from iness.report import edition_dir
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    print(f"Open {index} in a browser (it works offline); explore the tables with "
+          "`jupyter lab notebooks/` or `iness.load`.")
+
+
+def add_verbose_option(sub) -> None:
+    sub.add_argument("--verbose", action="store_true",
+                     help="print the detailed figures too (ledger, reliability, scores, "
+                     "names), not only the summary and the path of the log holding them")
 
 
 def add_lang_option(sub, where: str, default: tuple[str, ...] | None = None) -> None:
@@ -210,6 +247,7 @@ def parser() -> argparse.ArgumentParser:
         "mirror) instead of the hash-checked cache")
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild even when the raw files and iness are unchanged")
+    add_verbose_option(build_parser)
     build_parser.set_defaults(handler=command_build)
     for name, handler, text in (("report", command_report, "execute notebooks, write reports/"),
                                 ("run", command_run, "fetch, build and report")):
@@ -223,6 +261,8 @@ def parser() -> argparse.ArgumentParser:
                          help="redo everything, even what is up to date (by default, "
                          "a page or table whose inputs are unchanged is kept)")
         add_lang_option(sub, "en fr: both, the French one in reports/fr/")
+        if name == "run":
+            add_verbose_option(sub)
         sub.set_defaults(handler=handler)
     survey_parser = commands.add_parser(
         "survey", help="clean your own survey file and run the notebooks on it")
@@ -236,6 +276,7 @@ def parser() -> argparse.ArgumentParser:
                                help="only write the tables")
     add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",
                     default=("en",))
+    add_verbose_option(survey_parser)
     survey_parser.set_defaults(handler=command_survey)
     template_parser = commands.add_parser("template", help="write a blank survey template")
     template_parser.add_argument("folder", help="where to write template.csv and template.xlsx")
