@@ -343,3 +343,58 @@ def unread_tag_profile(survey, wave: int, lang: str = "en") -> pd.DataFrame:
     table = with_intervals(table, "projects", "n")
     table["label"] = table["target_id"].map(taxonomy.label_of("category", lang))
     return table[["target_id", "label", "projects", "n", "share", "ci_low", "ci_high"]]
+
+
+# --- which data, and its human validation --------------------------------------
+
+def is_dsi4eu(survey) -> bool:
+    """Whether the survey is DSI4EU itself: every project comes from one of the
+    DSI4EU files the registry pins (prose about DSI4EU is shown only then)."""
+    registry = pd.read_csv(PACKAGE_DATA / "registry.csv", dtype=str)
+    files = set(registry.loc[registry["source"] == "dsi4eu", "name"])
+    sources = set(survey.projects["source_file"].dropna())
+    return bool(sources) and sources <= files
+
+
+def human_validation_file(name: str = "dsi4eu") -> Path:
+    """Where the adjudicated human validation coding of a survey is written by the
+    coding workbench (``iness coding merge ... --final``)."""
+    from iness.paths import coding_dir
+    return coding_dir(name) / "codings.csv"
+
+
+def model_against_human(human: pd.DataFrame, model: pd.DataFrame) -> pd.DataFrame:
+    """The model's coding scored against a human coding of the same units (both
+    indexed by unit_id): per target, n, the share each gives, and the model's
+    precision, recall and F1 taking the human coding as the truth, with the
+    share of units on which they agree (:func:`coding_difference`)."""
+    table = coding_difference(human, model).rename(
+        columns={"share_reference": "share_human", "share_other": "share_model"})
+    shared = human.index.intersection(model.index)
+    scores = []
+    for row in table.itertuples():
+        usable = [unit for unit in shared
+                  if _true(human.loc[unit, "usable"]) and _true(model.loc[unit, "usable"])]
+        units = usable if row.variable == "is_platform" else [
+            unit for unit in usable if _true(human.loc[unit, "is_platform"])
+            and _true(model.loc[unit, "is_platform"])]
+        truth = _indicator(human.loc[units], row.variable, row.target_id).astype(bool)
+        guess = _indicator(model.loc[units], row.variable, row.target_id).astype(bool)
+        tp, fp, fn = (int((truth & guess).sum()), int((~truth & guess).sum()),
+                      int((truth & ~guess).sum()))
+        precision = tp / (tp + fp) if tp + fp else np.nan
+        recall = tp / (tp + fn) if tp + fn else np.nan
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else np.nan
+        scores.append({"precision": precision, "recall": recall, "f1": f1})
+    return pd.concat([table, pd.DataFrame(scores)], axis=1)
+
+
+def human_validation(name: str = "dsi4eu") -> pd.DataFrame | None:
+    """The language model's settled coding against the adjudicated human
+    validation coding, where one has been filled (None until then)."""
+    from iness.store import codes
+    path = human_validation_file(name)
+    if not path.exists():
+        return None
+    human = coder_rows(read_codings(path), "final")
+    return model_against_human(human, codes.final_codings().set_index("unit_id"))

@@ -155,3 +155,37 @@ def test_criterion_validity_against_the_talks_placement(tmp_path):
     assert summary["agrees"] == 3 and summary["n"] == len(table)
     assert table.loc[~table["found"], "agrees"].eq(False).all()
     assert summary["ci_low"] < summary["share"] < summary["ci_high"]
+
+
+def test_is_dsi4eu_is_a_condition_on_the_data():
+    survey = _survey([], ["p1"])
+    survey.projects["source_file"] = "wave2016/projects.csv"
+    assert findings.is_dsi4eu(survey)
+    survey.projects["source_file"] = "my_survey.csv"
+    assert not findings.is_dsi4eu(survey)
+
+
+def test_human_validation_scores_the_model_on_a_filled_sheet(tmp_path, monkeypatch):
+    from iness.store import codes
+    final = codes.final_codings()
+    sample = final[(final["usable"] == True) & (final["is_platform"] == True)].head(40)  # noqa: E712
+    rows = []
+    for number, record in enumerate(sample.itertuples()):
+        # the human agrees with the model except that she adds health to the first ten
+        categories = list(record.categories) + (["health"] if number < 10 and
+                                                "health" not in record.categories else [])
+        rows.append([record.unit_id, record.project_name, "final", "true", "true",
+                     ";".join(categories), categories[0] if categories else "none",
+                     ";".join(record.activities), "", "local", "high", "human"])
+    folder = tmp_path / "coding"
+    folder.mkdir()
+    _coding_file(folder, rows)
+    monkeypatch.setattr(findings, "human_validation_file", lambda name="dsi4eu": folder /
+                        "codings.csv")
+    table = findings.human_validation().set_index(["variable", "target_id"])
+    health = table.loc[("categories", "health")]
+    added = sum("health" not in categories for categories in sample["categories"][:10])
+    assert health["n"] == 40 and health["precision"] == 1.0
+    assert health["recall"] == pytest.approx((health["share_human"] * 40 - added)
+                                             / (health["share_human"] * 40))
+    assert table.loc[("is_platform", "true"), "agreement"] == 1.0
