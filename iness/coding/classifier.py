@@ -221,6 +221,33 @@ class CrossValidation:
     predictions: pd.DataFrame  # out-of-fold, one row per usable coded unit
     scores: pd.DataFrame  # per target, from the out-of-fold predictions
     model: Fitted | None  # fitted on every unit, when asked for
+    folds: int = FOLDS  # how many folds the units were split into
+
+
+@dataclass
+class Training:
+    """Units every model of a cross-validation learns from besides the folds'
+    own (another survey's coding): texts already :func:`read`, and their
+    :func:`label_matrix` rows in the same order."""
+    documents: list
+    labels: pd.DataFrame
+
+
+def with_training(base: Training | None, documents: list, labels: pd.DataFrame
+                  ) -> tuple[list, pd.DataFrame]:
+    """The units a model learns from: ``base``'s, then these."""
+    if base is None:
+        return documents, labels
+    return base.documents + documents, pd.concat([base.labels, labels], ignore_index=True)
+
+
+def fold_splits(count: int, folds: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(training, held-out) positions of ``count`` units in ``folds`` seeded
+    folds (fewer when there are fewer units; one unit is held out alone)."""
+    if count < 2:
+        return [(np.arange(0), np.arange(count))]
+    splitter = KFold(n_splits=min(folds, count), shuffle=True, random_state=SEED)
+    return list(splitter.split(np.arange(count)))
 
 
 #: what forked workers read instead of receiving it pickled (every text's n-grams
@@ -232,15 +259,19 @@ def _fold_predictions(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     """Worker: fit on a fold's training units, predict its test units."""
     documents, labels = _SHARED["documents"], _SHARED["labels"]
     train, test = fold
-    model = fit_read(_subset(documents, train), labels.iloc[train])
+    model = fit_read(*with_training(_SHARED.get("base"), _subset(documents, train),
+                                    labels.iloc[train]))
     return model.predict_read(_subset(documents, test))
 
 
-def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame,
-                   with_model: bool = False) -> CrossValidation:
+def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool = False,
+                   base: Training | None = None, folds: int = FOLDS) -> CrossValidation:
     """Out-of-fold predictions for every usable coded unit, and the scores per
-    target (n, positives, precision, recall, F1), from :data:`FOLDS`-fold CV;
+    target (n, positives, precision, recall, F1), from ``folds``-fold CV;
     ``with_model`` also fits the model on every unit (as :func:`fit` would).
+    With ``base``, every model also learns from its units (never scored): a
+    unit's prediction comes from a model that learnt ``base`` and the other
+    folds, never the unit's own coding.
 
     The folds run in forked worker processes, one per core, while this process
     runs the first fold and fits the whole model (three processes on two cores
@@ -251,26 +282,27 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame,
     labels = label_matrix(coding)
     data = labels.merge(texts, on="unit_id", how="inner")
     labels = data[labels.columns]
-    folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(data))
+    splits = fold_splits(len(data), folds)
     documents = read(data["text"].tolist())
-    _SHARED.update(documents=documents, labels=labels)
+    _SHARED.update(documents=documents, labels=labels, base=base)
     try:
-        workers = min(len(folds), os.cpu_count() or 1)
+        workers = min(len(splits), os.cpu_count() or 1)
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = [pool.submit(_fold_predictions, fold) for fold in folds[1:]]
-                first = _fold_predictions(folds[0])
-                model = fit_read(documents, labels) if with_model else None
+                pending = [pool.submit(_fold_predictions, fold) for fold in splits[1:]]
+                first = _fold_predictions(splits[0])
+                model = (fit_read(*with_training(base, documents, labels)) if with_model
+                         else None)
                 predicted = [first] + [future.result() for future in pending]
         else:
-            predicted = [_fold_predictions(fold) for fold in folds]
-            model = fit_read(documents, labels) if with_model else None
+            predicted = [_fold_predictions(fold) for fold in splits]
+            model = fit_read(*with_training(base, documents, labels)) if with_model else None
     finally:
         _SHARED.clear()
     oof = pd.concat([frame.assign(unit_id=data["unit_id"].iloc[test].to_numpy())
-                     for frame, (_, test) in zip(predicted, folds)], ignore_index=True)
+                     for frame, (_, test) in zip(predicted, splits)], ignore_index=True)
     oof = oof.set_index("unit_id").loc[data["unit_id"]].reset_index()
-    return CrossValidation(oof, scores(labels, oof), model)
+    return CrossValidation(oof, scores(labels, oof), model, len(splits))
 
 
 def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -281,8 +313,12 @@ def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
         known = labels[target].notna().to_numpy()
         truth = labels.loc[known, target].astype(int).to_numpy()
         guess = (predicted.loc[known, target].to_numpy() >= THRESHOLD).astype(int)
+        if not known.any():  # e.g. activities where no scored unit is a platform
+            rows.append((target, 0, 0, np.nan, np.nan, np.nan))
+            continue
+        # not measurable (nothing true, or nothing predicted) is NaN, never 0
         precision, recall, f1, _ = precision_recall_fscore_support(
-            truth, guess, average="binary", zero_division=0)
+            truth, guess, average="binary", zero_division=np.nan)
         rows.append((target, int(known.sum()), int(truth.sum()), precision, recall, f1))
     frame = pd.DataFrame(rows, columns=["target", "n", "positives", "precision", "recall",
                                         "f1"])
