@@ -31,32 +31,17 @@ RECODE_NO_BASE_RATE = PACKAGE_DATA / "coding" / "recode_no_base_rate.csv"
 #: the list variables of a coding file, and its boolean ones
 LIST_VARIABLES = ("categories", "activities", "resources")
 BOOLEAN_VARIABLES = ("usable", "is_platform")
+#: the classifier's scores on the survey's own coded units, and on DSI4EU's
+ON_SURVEY, ON_DSI4EU = "survey", "dsi4eu"
 
 
 # --- reading coding files ---------------------------------------------------
 
 def read_codings(path: Path | str) -> pd.DataFrame:
-    """A coding file in the format of ``iness/data/coding/codings.csv`` (one row
-    per unit and coder), list variables as lists and booleans as booleans; a
-    missing column is a one-line error naming the file and the column."""
-    path = Path(path)
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    needed = ["unit_id", "coder", *BOOLEAN_VARIABLES, *LIST_VARIABLES, "primary_category",
-              "confidence"]
-    missing = [name for name in needed if name not in frame.columns]
-    if missing:
-        raise ValueError(f"{path}: no column {missing[0]!r}; expected the columns of "
-                         "iness/data/coding/codings.csv")
-    for variable in LIST_VARIABLES:
-        frame[variable] = frame[variable].map(
-            lambda text: [part for part in text.split(codebook.LIST_SEPARATOR) if part])
-    for variable in BOOLEAN_VARIABLES:
-        for row, value in enumerate(frame[variable], start=2):
-            if value not in ("true", "false", ""):
-                raise ValueError(f"{path}: row {row}, column {variable!r}: {value!r}; "
-                                 "expected true, false or empty")
-        frame[variable] = frame[variable].map({"true": True, "false": False, "": None})
-    return frame
+    """A coding file in the format of ``iness/data/coding/codings.csv``, checked
+    against the codebook (:func:`iness.store.codes.read_codings`)."""
+    from iness.store import codes
+    return codes.read_codings(Path(path))
 
 
 def coder_rows(codings: pd.DataFrame, coder: str = "final") -> pd.DataFrame:
@@ -398,3 +383,39 @@ def human_validation(name: str = "dsi4eu") -> pd.DataFrame | None:
         return None
     human = coder_rows(read_codings(path), "final")
     return model_against_human(human, codes.final_codings().set_index("unit_id"))
+
+
+def codebook_release() -> dict:
+    """The codebook's version and the date it was used for the coding (its
+    ``version.csv``, last row)."""
+    table = pd.read_csv(PACKAGE_DATA / "codebook" / "version.csv", dtype=str)
+    return {"version": table["version"].iloc[-1], "date": table["date"].iloc[-1]}
+
+
+# --- the classifier where it is used ------------------------------------------
+
+def classifier_validity(survey, framework: str) -> tuple[str, pd.DataFrame]:
+    """The classifier's cross-validated precision, recall and F1 per target of
+    ``framework``: measured on this survey's own coded units where it has some
+    (``"survey"``), else DSI4EU's scores (``"dsi4eu"``: then the classifier is
+    unvalidated on this survey). Where the scores come from, and the rows."""
+    table = survey.classifier_quality
+    rows = table[table["framework"] == framework]
+    for measured_on in (ON_SURVEY, ON_DSI4EU):
+        found = rows[(rows["measured_on"] == measured_on) & rows["n"].fillna(0).gt(0)]
+        if len(found):
+            return measured_on, found.reset_index(drop=True)
+    return ON_DSI4EU, rows.iloc[0:0]
+
+
+def micro_f1(rows: pd.DataFrame) -> float:
+    """The micro-averaged F1 of per-target scores (precision, recall, positives):
+    true positives, false positives and false negatives pooled."""
+    rows = rows.dropna(subset=["precision", "recall", "positives"])
+    positives = rows["positives"].astype(float).to_numpy()
+    hits = rows["recall"].astype(float).to_numpy() * positives
+    precision = rows["precision"].astype(float).to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        predicted = np.where(precision > 0, hits / precision, 0.0)
+    tp, fn, fp = hits.sum(), (positives - hits).sum(), (predicted - hits).sum()
+    return float(2 * tp / (2 * tp + fp + fn)) if (2 * tp + fp + fn) else float("nan")

@@ -137,7 +137,8 @@ def test_recode_comparison_reads_coder_c_against_the_settled_coding(tmp_path):
 
 def test_read_codings_names_file_row_and_column_of_a_bad_value(tmp_path):
     rows = [_unit("u1", "final", "maybe", "")]
-    with pytest.raises(ValueError, match=r"row 2, column 'is_platform'"):
+    from iness.errors import InessError
+    with pytest.raises(InessError, match=r"row 2, column is_platform"):
         findings.read_codings(_coding_file(tmp_path, rows))
 
 
@@ -189,3 +190,9 @@ def test_human_validation_scores_the_model_on_a_filled_sheet(tmp_path, monkeypat
     assert health["recall"] == pytest.approx((health["share_human"] * 40 - added)
                                              / (health["share_human"] * 40))
     assert table.loc[("is_platform", "true"), "agreement"] == 1.0
+
+
+def test_micro_f1_pools_counts_across_targets():
+    rows = pd.DataFrame({"precision": [0.5, 1.0], "recall": [1.0, 0.5], "positives": [10, 20]})
+    # target 1: tp 10, fp 10, fn 0; target 2: tp 10, fp 0, fn 10 -> 2*20 / (40 + 10 + 10)
+    assert findings.micro_f1(rows) == pytest.approx(40 / 60)
