@@ -419,3 +419,58 @@ def micro_f1(rows: pd.DataFrame) -> float:
         predicted = np.where(precision > 0, hits / precision, 0.0)
     tp, fn, fp = hits.sum(), (positives - hits).sum(), (predicted - hits).sum()
     return float(2 * tp / (2 * tp + fp + fn)) if (2 * tp + fp + fn) else float("nan")
+
+
+# --- prediction-powered shares --------------------------------------------------
+
+def survey_name(data) -> str:
+    """The name a built survey's coding is kept under (:func:`iness.paths.coding_dir`):
+    its folder's name, DSI4EU's when the notebook reads the default tables."""
+    return Path(data).name if data else "dsi4eu"
+
+
+def partly_coded(survey) -> bool:
+    """Whether some, not all, of the survey's described units were coded by
+    reading: then a coded sample can correct the classifier for the rest."""
+    status = survey.projects["coding_status"]
+    described = status.isin(["coded", "unusable_text", "not_coded"])
+    read = status.isin(["coded", "unusable_text"])
+    return bool(read.any() and (described & ~read).any())
+
+
+def ppi_shares(survey, name: str) -> pd.DataFrame | None:
+    """The survey's prediction-powered shares (:func:`iness.analysis.ppi.survey_shares`)
+    where a coded sample stands beside classifier predictions for the rest;
+    None where every unit or none was coded."""
+    if not partly_coded(survey):
+        return None
+    import warnings
+
+    from iness.analysis import ppi
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # the design's absence is said in the notebook
+        return ppi.survey_shares(survey, name)
+
+
+def human_ppi_shares(survey, human: pd.DataFrame, design: pd.DataFrame | None = None
+                     ) -> pd.DataFrame:
+    """Prediction-powered shares of a survey the language model coded whole, from
+    a human validation coding of a sample of its units (``human``: one row per
+    unit, the codings format): people's codes are the truth on the sample and the
+    model's codes stand where :func:`iness.analysis.ppi.share_table` takes a
+    classifier's, so the shares carry the model's error against people."""
+    from iness.analysis import ppi
+    from iness.store import codes as code_table
+    model = survey.codes[survey.codes["method"] == "coded"].assign(method="classifier")
+    people = code_table.coded_codes(survey.projects, human)
+    projects = survey.projects.assign(
+        coding_status=code_table.coding_status(survey.projects, human).to_numpy())
+    strata = None
+    if design is not None and set(design["stratum"]) != {ppi.ALL}:
+        final = code_table.final_codings().set_index("unit_id")["confidence"]
+        strata = final
+    units = ppi.survey_units(pd.concat([people, model], ignore_index=True), projects, design,
+                             strata)
+    if design is None:
+        design = ppi.simple_design(units)
+    return ppi.share_table(units, design)

@@ -196,3 +196,26 @@ def test_micro_f1_pools_counts_across_targets():
     rows = pd.DataFrame({"precision": [0.5, 1.0], "recall": [1.0, 0.5], "positives": [10, 20]})
     # target 1: tp 10, fp 10, fn 0; target 2: tp 10, fp 0, fn 10 -> 2*20 / (40 + 10 + 10)
     assert findings.micro_f1(rows) == pytest.approx(40 / 60)
+
+
+def test_human_ppi_shares_correct_the_model_with_a_human_sample():
+    """The model's codes stand for the classifier: where people find a category
+    the model misses on a random sample, the PPI share rises above the model's."""
+    import iness
+    from iness.store import codes
+    try:
+        survey = iness.survey()
+    except Exception as error:  # the DSI4EU tables are built by `iness build`
+        pytest.skip(f"DSI4EU tables not built: {error}")
+    final = codes.final_codings()
+    usable = final[final["usable"] == True].sample(120, random_state=0)  # noqa: E712
+    human = usable.copy()
+    human["categories"] = [list(c) + (["health"] if "health" not in c else []) if p else list(c)
+                           for c, p in zip(human["categories"], human["is_platform"])]
+    table = findings.human_ppi_shares(survey, human).set_index(["framework", "target_id"])
+    health = table.loc[("category", "health")]
+    assert health["n"] == int((human["is_platform"] == True).sum())  # noqa: E712  (among platforms)
+    assert health["sample_share"] > health["classifier_share"]
+    assert health["ci_low"] > health["classifier_share"]
+    platform = table.loc[("is_platform", "true")]
+    assert platform["ci_low"] <= platform["classifier_share"] <= platform["ci_high"]
