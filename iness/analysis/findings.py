@@ -474,3 +474,44 @@ def human_ppi_shares(survey, human: pd.DataFrame, design: pd.DataFrame | None = 
     if design is None:
         design = ppi.simple_design(units)
     return ppi.share_table(units, design)
+
+
+def coding_indicators(rows: pd.DataFrame) -> pd.DataFrame:
+    """Codings (indexed by unit_id) as the 0/1 indicators the prediction-powered
+    estimator reads, one column per ``framework:target``
+    (:func:`iness.analysis.ppi.indicator_columns`) and ``usable``; an unusable
+    unit is 0 everywhere."""
+    from iness.analysis import ppi
+    out = {}
+    usable = rows["usable"].map(_true)
+    platform = rows["is_platform"].map(_true) & usable
+    for column in ppi.indicator_columns():
+        framework, _, target = column.partition(":")
+        if framework == "is_platform":
+            values = platform
+        elif framework == "primary_category":
+            values = usable & (rows["primary_category"] == target)
+        else:
+            variable = ppi.FRAMEWORK_VARIABLES[framework]
+            values = usable & rows[variable].map(
+                lambda found: (not found) if target == codebook.NONE else target in found)
+            if framework == "activity":
+                values &= platform
+        out[column] = values.astype(float)
+    out[ppi.USABLE] = usable.astype(float)
+    return pd.DataFrame(out, index=rows.index)
+
+
+def ppi_units(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+    """The units frame of :func:`iness.analysis.ppi.share_table` from two
+    codings indexed by unit_id: ``truth`` for the read sample, ``predicted`` for
+    every unit (a unit the prediction misses counts 0 everywhere but usable)."""
+    ids = sorted(set(predicted.index) | set(truth.index))
+    y = coding_indicators(truth).reindex(ids)
+    f = coding_indicators(predicted).reindex(ids, fill_value=0.0)
+    f["usable"] = 1.0
+    units = pd.concat([y.add_prefix("y_"), f.add_prefix("f_")], axis=1)
+    units = units.rename_axis("unit_id").reset_index()
+    units.insert(1, "coded", units["unit_id"].isin(truth.index))
+    units.insert(1, "stratum", "all")
+    return units
