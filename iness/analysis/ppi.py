@@ -2,7 +2,8 @@
 
 A survey has ``N`` coding units; a random sample of them was coded by reading
 (``y``, method ``coded``) and the classifier predicts every unit (``f``, method
-``classifier``; out of fold on coded units). The share of a target is
+``classifier``; out of fold on coded units, so that no unit is scored by a model
+that saw its coding: cross-prediction, Zrnic & Candes 2024, *PNAS* 121). The share of a target is
 estimated as the classifier's share over the whole survey plus the mean error
 of the classifier measured on the coded sample (Angelopoulos et al. 2023,
 *Science* 382: 669-674):
@@ -10,11 +11,11 @@ of the classifier measured on the coded sample (Angelopoulos et al. 2023,
     theta = lam * mean_N(f) + mean_n(y - lam * f)
 
 ``lam = 1`` is the paper's estimator, ``lam = 0`` the coded sample alone;
-power tuning (PPI++, Angelopoulos, Duchi & Zrnic 2023) picks the ``lam`` of
+power tuning (PPI++, Angelopoulos, Duchi & Zrnic 2023, arXiv:2311.01453) picks the ``lam`` of
 least variance. Here the coded units are part of the ``N`` units predicted
 (the paper's labelled and unlabelled sets are disjoint), so the estimator is
 the survey-sampling difference (``lam = 1``) or regression estimator (Cochran
-1977, *Sampling Techniques*, ch. 7; Sarndal, Swensson & Wretman 1992, §6.4),
+1977, *Sampling Techniques*, ch. 7; Sarndal, Swensson & Wretman 1992, ch. 6),
 and its variance, for the share in the population the survey's units are drawn
 from (the target of the Wilson intervals shown everywhere else), is
 
@@ -31,15 +32,17 @@ tests check it against ``ppi_py`` where their settings meet.
 Stratified designs: each stratum ``h`` (``population`` N_h units, ``n_h``
 coded) is estimated as above and the strata are combined with weights
 ``W_h = N_h / N``, variances ``sum W_h^2 V_h`` (the stratified estimator,
-Cochran 1977, §5.3; strata are sampled independently).
+Cochran 1977, ch. 5; strata are sampled independently).
 
 Shares of platforms are ratios ``P(target and platform) / P(platform)``, both
 estimated so; the variance is the delta method's, by linearisation (Sarndal
-et al. 1992, §5.6): the estimator above applied to ``z = a - theta * b``
+et al. 1992, ch. 5): the estimator above applied to ``z = a - theta * b``
 (``a`` the target-and-platform indicator, ``b`` the platform one) with the
 predictions ``a_hat - theta * b_hat``, divided by ``P(platform)^2``; this
-carries the covariance of the two estimates. A plain share is the ratio whose
-denominator is 1 for every unit.
+carries the covariance of the two estimates. The platform share is a ratio
+too, over the units whose text could be coded (a sampled unit the coders
+found unusable is measured: neither usable nor a platform); a ratio whose
+denominator is 1 for every unit is a plain share.
 
 Intervals are Wilson score intervals at Kish's effective sample size
 ``theta (1 - theta) / V`` (Kish 1965, *Survey Sampling*; the design-effect
@@ -158,7 +161,9 @@ class Estimate:
 def ratio_estimate(strata: list[Stratum], lam: float | None = None) -> Estimate:
     """The estimate of ``mean(a) / mean(b)`` over the strata; ``lam`` fixed
     (1: PPI; 0: coded sample only) or, when None, tuned per stratum."""
-    if not strata or any(stratum.n == 0 for stratum in strata):
+    if (not strata or any(stratum.n == 0 for stratum in strata)
+            or not any(stratum.y_b.any() for stratum in strata)):
+        # a stratum not sampled, or no coded unit in the denominator: not measurable
         return Estimate(float("nan"), float("nan"), float("nan"))
     if lam is None:
         first, _ = _ratio(strata, [1.0] * len(strata))
@@ -252,8 +257,9 @@ def share_row(units: pd.DataFrame, design_strata: pd.DataFrame, framework: str,
     column = f"{framework}:{target}"
     among_platforms = framework != "is_platform"
     if among_platforms:  # the target and being a platform, over being a platform
-        units = units.assign(**{f"y_{column}": units[f"y_{column}"] * units[f"y_{PLATFORM_COLUMN}"],
-                                f"f_{column}": units[f"f_{column}"] * units[f"f_{PLATFORM_COLUMN}"]})
+        units = units.assign(**{
+            f"{kind}_{column}": units[f"{kind}_{column}"] * units[f"{kind}_{PLATFORM_COLUMN}"]
+            for kind in ("y", "f")})
     denominator = (PLATFORM_COLUMN if among_platforms
                    else USABLE if f"y_{USABLE}" in units else None)
     strata = build_strata(units, design_strata, column, denominator)
@@ -381,13 +387,28 @@ def simple_design(units: pd.DataFrame) -> pd.DataFrame:
 
 
 def checked_design(units: pd.DataFrame, design: pd.DataFrame) -> pd.DataFrame:
-    """The design, with a warning where its strata do not have the units the
-    survey has (a design drawn from another version of the survey)."""
+    """The design, checked against the survey's units: a unit in a stratum the
+    design does not have, or a stratum given two populations, is an error; a
+    stratum whose units or coded units the design counts otherwise (a design
+    drawn from another version of the survey, a coding not finished) is warned."""
+    unknown = sorted(set(units["stratum"]) - set(design["stratum"]))
+    if unknown:
+        raise ValueError(f"the sampling design has no stratum {unknown[0]!r}, which "
+                         f"{int(units['stratum'].isin(unknown).sum())} units of the survey are in")
+    twice = design.groupby("stratum")["population"].nunique()
+    if (twice > 1).any():
+        raise ValueError(f"the sampling design gives stratum {twice[twice > 1].index[0]!r} "
+                         "more than one population")
     found = units.groupby("stratum").size()
+    read = units[units["coded"]].groupby("stratum").size()
     for row in strata_of(design).itertuples():
         if found.get(row.stratum, 0) != row.population:
             warnings.warn(f"stratum {row.stratum!r}: the design counts {row.population} units, "
                           f"the survey has {found.get(row.stratum, 0)}", stacklevel=2)
+        if read.get(row.stratum, 0) != row.sampled:
+            warnings.warn(f"stratum {row.stratum!r}: {row.sampled} units sampled, "
+                          f"{read.get(row.stratum, 0)} coded (the others are taken as missing "
+                          "at random)", stacklevel=2)
     return design
 
 

@@ -783,6 +783,10 @@ def ppi_figure(table: pd.DataFrame, title_key: str = "ppi_title", lang: str | No
             ax.errorbar(share, y, xerr=[share - low, high - share], label=text(key, lang),
                         zorder=3 if key == "ppi_method_ppi" else 2, **style)
         for y, row in enumerate(table.itertuples()):
+            if row.estimate != row.estimate:   # "not measurable" is never drawn as 0
+                ax.text(0.005, y - 0.22, text("not_measurable", lang), va="center",
+                        fontsize=7.5, color="#555555", style="italic")
+                continue
             ax.text(row.ci_high + 0.01, y - 0.22, f"{i18n.pct(row.estimate, lang=lang)} "
                     f"[{i18n.pct(row.ci_low, lang=lang)}–{i18n.pct(row.ci_high, lang=lang)}]",
                     va="center", fontsize=7.5, fontweight="bold", color=PALETTE[0])
@@ -792,7 +796,8 @@ def ppi_figure(table: pd.DataFrame, title_key: str = "ppi_title", lang: str | No
             for label, n, m in zip(labels, table["n"], table["classifier_n"])], fontsize=9)
         ax.set_ylim(len(labels) - 0.5, -0.5)
         _share_axis(ax.xaxis, lang)
-        upper = float(np.nanmax(table[["ci_high", "sample_high", "classifier_high"]]))
+        upper = float(np.nanmax(table[["ci_high", "sample_high", "classifier_high"]]
+                                .to_numpy(float), initial=0.0))
         ax.set_xlim(0, min(1.0, upper + 0.15))
         ax.set_xlabel(text("share_with_interval", lang))
         total = i18n.num(int(table["N"].iloc[0]), lang=lang)

@@ -114,6 +114,23 @@ def test_stratified_ratio_covers():
     check(coverage, widths)
 
 
+def test_a_useless_classifier_does_not_widen_the_interval():
+    """A classifier that guesses at random (as likely positive on every unit):
+    power tuning falls back towards the coded sample; the paper's lam = 1
+    would add the classifier's noise."""
+    def make(rng):
+        return [stratum(rng, 1.0, 2000, 200, 0.2, recall=0.5, false_positive=0.5)]
+    coverage, widths = simulate(make, truth=0.2, replicates=400)
+    assert widths["ppi"] < 1.05 * widths["sample"], widths
+    untuned = []
+    rng = np.random.default_rng(7)
+    for _ in range(100):
+        strata = make(rng)
+        untuned.append(ppi.ratio_estimate(strata, 1.0).variance
+                       / ppi.ratio_estimate(strata, 0.0).variance)
+    assert np.mean(untuned) > 1.5
+
+
 # --- exact cases ----------------------------------------------------------------
 
 def perfect(size=1000, sampled=100, share=0.3, seed=1):
@@ -174,6 +191,15 @@ def test_a_stratum_without_coded_units_gives_no_estimate():
                                       np.ones(10))]
     assert np.isnan(ppi.ratio_estimate(strata).share)
     assert all(np.isnan(ppi.ppi_interval(ppi.ratio_estimate(strata), 10)))
+
+
+def test_no_coded_platform_gives_no_share_among_platforms():
+    rng = np.random.default_rng(6)
+    [s] = [stratum(rng, 1.0, 200, 20, 0.3, platform=0.5, platform_recall=0.8,
+                   platform_false=0.1)]
+    none = ppi.Stratum(1.0, 200, s.y_a * 0, s.y_b * 0, s.f_a, s.f_b, s.all_a, s.all_b)
+    assert np.isnan(ppi.ratio_estimate([none]).share)
+    assert all(np.isnan(ppi.effective_wilson(ppi.ratio_estimate([none], 0.0), 0)))
 
 
 def test_tuned_lambda_is_the_clipped_regression_coefficient():
@@ -292,6 +318,24 @@ def test_design_counting_other_units_is_warned():
         ppi.checked_design(units, design)
 
 
+def test_design_without_a_units_stratum_or_with_two_populations_is_refused():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    with pytest.raises(ValueError, match="no stratum 'all', which 40 units"):
+        ppi.checked_design(units, ppi.simple_design(units).assign(stratum="other"))
+    design = ppi.simple_design(units)
+    design.loc[0, "population"] = 41
+    with pytest.raises(ValueError, match="more than one population"):
+        ppi.checked_design(units, design)
+
+
+def test_unfinished_coding_is_warned():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    with pytest.warns(UserWarning, match="15 units sampled, 12 coded"):
+        ppi.checked_design(units, ppi.simple_design(units).assign(sampled=15))
+
+
 def test_read_design_names_file_row_and_column(tmp_path):
     path = tmp_path / "sample.csv"
     path.write_text("unit_id,platform_id,stratum,population,sampled,seed\n"
@@ -321,3 +365,94 @@ def test_survey_shares_without_design_warns_when_sample_is_partial(tmp_path, mon
         table = ppi.survey_shares(survey, "tiny")
     assert any("no sampling design" in str(w.message) for w in caught)
     assert len(table) == len(ppi.indicator_columns())
+
+
+# --- what notebooks show -----------------------------------------------------------
+
+def tiny_table():
+    projects, codes = tiny_survey()
+    units = ppi.survey_units(codes, projects)
+    table = ppi.share_table(units, ppi.simple_design(units))
+    return table[table["framework"].isin(["is_platform", "category"])]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_ppi_figure_draws_three_methods_with_n_in_the_labels(lang):
+    import matplotlib.pyplot as plt
+    from iness.notebook import figures
+    table = ppi.labelled(tiny_table(), lang)
+    fig = figures.ppi_figure(table, lang=lang)
+    ax = fig.axes[0]
+    ticks = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert len(ticks) == len(table)
+    assert ticks[0].startswith("Platforms" if lang == "en" else "Plateformes")
+    assert ("n = 10 coded" if lang == "en" else "n = 10 codés") in ticks[0]
+    legend = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert legend[0].startswith("Prediction-powered" if lang == "en" else "Inférence")
+    assert len(legend) == 3
+    assert "N = 40" in ax.get_title(loc="left")
+    plt.close(fig)
+
+
+def test_ppi_figure_says_not_measurable_where_there_is_no_estimate():
+    import matplotlib.pyplot as plt
+    from iness.notebook import figures
+    table = ppi.labelled(tiny_table(), "en")
+    table.loc[table.index[1], ["estimate", "ci_low", "ci_high"]] = np.nan
+    fig = figures.ppi_figure(table, lang="en")
+    assert "not measurable" in [text.get_text() for text in fig.axes[0].texts]
+    plt.close(fig)
+
+
+def test_display_table_lists_each_method_with_its_interval_and_n():
+    table = tiny_table()
+    shown = ppi.display_table(table, "fr")
+    assert list(shown.columns) == ["label", "method", "estimate", "ci_low", "ci_high", "n"]
+    assert len(shown) == 3 * len(table)
+    first = shown.iloc[:3]
+    assert first["method"].tolist() == ["assistée par prédiction", "échantillon codé seul",
+                                        "classifieur seul"]
+    assert first["n"].tolist() == [10, 10, 40]
+    assert (shown["ci_low"] <= shown["estimate"]).all()
+    assert (shown["estimate"] <= shown["ci_high"]).all()
+
+
+def test_display_table_headers_are_translated():
+    from iness import i18n
+    from iness.notebook import styled
+    i18n.set_language("fr")
+    try:
+        text = repr(styled(ppi.display_table(tiny_table()),
+                           percent=["estimate", "ci_low", "ci_high"]))
+    finally:
+        i18n.set_language("en")
+    assert "estimation" in text and "méthode" in text and "IC 95 % bas" in text
+
+
+def test_activity_none_and_category_none_have_their_own_words():
+    assert ppi.target_label("activity", "none", "en") == "No key activity"
+    assert ppi.target_label("category", "none", "fr") == "Aucune des huit"
+
+
+def test_survey_shares_reads_a_stratified_design_from_the_coding_folder(tmp_path, monkeypatch):
+    from iness.paths import coding_dir
+    monkeypatch.setenv("INESS_HOME", str(tmp_path))
+    projects, codes = tiny_survey()
+    ids = unit_ids(projects)
+    folder = coding_dir("tiny")
+    folder.mkdir(parents=True)
+    pd.DataFrame({"unit_id": ids[:12], "platform_id": projects["project_id"][:12],
+                  "stratum": ["a"] * 6 + ["b"] * 6, "population": 20, "sampled": 6,
+                  "seed": 1}).to_csv(folder / "sample.csv", index=False)
+
+    class Survey:
+        pass
+    survey = Survey()
+    survey.projects, survey.codes = projects, codes
+    strata = pd.Series(["a"] * 6 + ["b"] * 6 + ["a"] * 14 + ["b"] * 14, index=ids.to_numpy())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # a design that fits the survey: no warning
+        table = ppi.survey_shares(survey, "tiny", strata=strata)
+    platforms = table.set_index(["framework", "target_id"]).loc[("is_platform", "true")]
+    assert platforms["n"] == 10 and platforms["N"] == 40
+    assert platforms["estimate"] == pytest.approx(1.0)
