@@ -515,3 +515,18 @@ def ppi_units(truth: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
     units.insert(1, "coded", units["unit_id"].isin(truth.index))
     units.insert(1, "stratum", "all")
     return units
+
+
+def own_coders(name: str) -> pd.DataFrame | None:
+    """A researcher's survey's coding by reading (``coding_dir(name)/codings.csv``)
+    with the rows of its first two coders, for their agreement; None where it
+    has no such file or fewer than two coders besides the settled ``final``."""
+    path = human_validation_file(name)
+    if not path.exists():
+        return None
+    found = read_codings(path)
+    coders = [coder for coder in dict.fromkeys(found["coder"]) if coder != "final"]
+    if len(coders) < 2:
+        return None
+    return found[found["coder"].isin(coders[:2])].assign(
+        coder=lambda frame: frame["coder"].map({coders[0]: "a", coders[1]: "b"}))
