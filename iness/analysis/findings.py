@@ -394,7 +394,7 @@ def codebook_release() -> dict:
 
 # --- the classifier where it is used ------------------------------------------
 
-def classifier_validity(survey, framework: str) -> tuple[str, pd.DataFrame]:
+def classifier_scores(survey, framework: str) -> tuple[str, pd.DataFrame]:
     """The classifier's cross-validated precision, recall and F1 per target of
     ``framework``: measured on this survey's own coded units where it has some
     (``"survey"``), else DSI4EU's scores (``"dsi4eu"``: then the classifier is
