@@ -31,18 +31,65 @@ TIMEOUT = 600
 KERNEL_LOG_LEVEL = "ERROR"
 #: script blocks and stylesheet links that reach the network (mermaid, widget
 #: renderers from CDNs): the report must open offline and without console errors
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 _EXTERNAL_LINK = re.compile(r'<link[^>]+href="https?://[^"]*"[^>]*>', re.IGNORECASE)
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+#: script types a browser runs (any other, such as the widgets' saved state
+#: or MathJax's configuration, is data)
+EXECUTABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript",
+                                     "module", "text/ecmascript", "application/ecmascript"})
 #: an empty favicon, so that browsers do not ask the server for one
 FAVICON = '<link rel="icon" href="data:,">'
+#: the inline scripts the report's pages may run, each exactly as it stands
+#: between its <script> tags: the pages' Content-Security-Policy allows these
+#: by their hash and no other script, and any other inline script is dropped
+#: (adding one is one line here)
+PAGE_SCRIPTS: tuple[str, ...] = ()
+
+
+def script_hash(script: str) -> str:
+    """A script's CSP source expression: ``'sha256-<base64 digest>'``."""
+    import base64
+    import hashlib
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def content_security_policy(scripts: tuple[str, ...] = PAGE_SCRIPTS) -> str:
+    """What a report page may load and run: its own images (files beside it or
+    embedded), its own styles, the given inline scripts by hash; nothing remote,
+    no other script, no plug-in, no form."""
+    allowed = " ".join(script_hash(script) for script in scripts) or "'none'"
+    return ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"font-src 'self' data:; script-src {allowed}; object-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def head_tags() -> str:
+    """What every page's <head> starts with: the policy, then the favicon."""
+    return (f'<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(content_security_policy())}">{FAVICON}')
+
+
+def _kept_script(match: re.Match) -> str:
+    """A script block as the page keeps it: data blocks and the report's own
+    scripts stay; any other executable script, or one that fetches, goes."""
+    kind = _SCRIPT_TYPE.search(match.group(1))
+    kind = kind.group(1).lower() if kind else ""
+    if re.search(r"\bsrc\s*=", match.group(1), re.IGNORECASE) or re.search(
+            r"https?://", match.group(2)):
+        return ""
+    if kind in EXECUTABLE_SCRIPT_TYPES and match.group(2) not in PAGE_SCRIPTS:
+        return ""
+    return match.group(0)
 
 
 def offline(page: str) -> str:
-    """Drop every script or stylesheet that would fetch from the network."""
-    page = _SCRIPT.sub(lambda m: "" if re.search(r"https?://", m.group(0)) else m.group(0),
-                       page)
+    """Drop every script or stylesheet that would fetch from the network and
+    every inline script the report does not run itself; add the policy."""
+    page = _SCRIPT.sub(_kept_script, page)
     page = _EXTERNAL_LINK.sub("", page)
-    return page.replace("<head>", "<head>\n" + FAVICON, 1)
+    return page.replace("<head>", "<head>\n" + head_tags(), 1)
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;
@@ -335,7 +382,7 @@ def index_page(entries: list[dict], lang: str = "en") -> str:
         'cited are on the <a href="references.html">references</a> page; the tables\' columns '
         'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
-            f"<title>{words('iness report', lang)}</title>{FAVICON}"
+            f"<title>{words('iness report', lang)}</title>{head_tags()}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             f"<p><small>{editions}</small></p>\n"
             f"<h1>{words('iness: the talk’s figures on the DSI4EU survey', lang)}</h1>\n"
@@ -349,7 +396,7 @@ def markdown_page(markdown: str, title: str, language: str = "en") -> str:
     body = mistune.html(markdown)
     return with_footer(
         f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\">"
-        f"<title>iness: {html.escape(title)}</title>{FAVICON}<style>{PAGE_STYLE}"
+        f"<title>iness: {html.escape(title)}</title>{head_tags()}<style>{PAGE_STYLE}"
         "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;"
         "padding:.2rem .4rem;vertical-align:top}</style></head>"
         f"<body>\n<p><a href=\"index.html\">{words('iness report', language)}</a></p>\n"
