@@ -48,6 +48,39 @@ MARKER_LIMIT = 16 << 20
 LOCK_TIMEOUT = 3600.0
 
 
+#: characters that make a spreadsheet run a cell as a formula (or hide one)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell as a spreadsheet must see it: text a spreadsheet would run as a
+    formula gets a leading quote; anything else is returned as it is.
+
+    >>> [spreadsheet_safe(v) for v in ("=HYPERLINK(1)", "@SUM(A1)", "ok", -1)]
+    ["'=HYPERLINK(1)", "'@SUM(A1)", 'ok', -1]
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+
+
+def neutralise_formulas(frame):
+    """A copy of a frame whose text cells, index and column labels are
+    :func:`spreadsheet_safe`: the one path of every CSV and spreadsheet iness
+    writes.
+
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    import pandas as pd
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(spreadsheet_safe)
+    if any(isinstance(label, str) for label in out.index.to_flat_index()):
+        out = out.rename(index=spreadsheet_safe)
+    return out.rename(columns=spreadsheet_safe)
+
+
 def old_folder(target: Path) -> Path:
     """Where the previous folder waits during a swap."""
     return target.with_name(f".{target.name}-old")

@@ -12,6 +12,7 @@ import pandas as pd
 
 from iness import i18n
 from iness.i18n import num, pct  # noqa: F401  (the notebooks' number formats)
+from iness.outputs import neutralise_formulas
 from iness.paths import TABLES_DIR_VARIABLE
 
 #: a fixed id for styled tables, so that their HTML is the same on every run
@@ -159,7 +160,7 @@ def export_table(frame: pd.DataFrame, folder: Path, name: str,
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.csv", folder / f"{name}.tex"]
     keep_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None)
-    frame.to_csv(paths[0], index=keep_index, lineterminator="\n")
+    neutralise_formulas(frame).to_csv(paths[0], index=keep_index, lineterminator="\n")
     shown = frame.copy()
     for column in percent or []:
         shown[column] = [_percent_cell(value) if pd.notna(value) else "" for value in shown[column]]

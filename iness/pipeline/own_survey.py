@@ -32,6 +32,7 @@ def write_template(folder: Path | str) -> list[Path]:
     (``lists``, drop-down lists on the platforms sheet) and gives the codebook
     in English and French (``codebook``)."""
     from iness.errors import OutputError
+    from iness.outputs import neutralise_formulas
     folder = Path(folder)
     csv_path, excel_path = folder / "template.csv", folder / "template.xlsx"
     taken = [path for path in (csv_path, excel_path) if path.exists()]
@@ -41,13 +42,15 @@ def write_template(folder: Path | str) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     columns = template_columns()
     blank = pd.DataFrame([columns["example"].tolist()], columns=columns["column"].tolist())
-    blank.to_csv(csv_path, index=False, lineterminator="\n")
+    safe = neutralise_formulas
+    safe(blank).to_csv(csv_path, index=False, lineterminator="\n")
     with pd.ExcelWriter(excel_path, engine="openpyxl") as writer:
-        blank.to_excel(writer, sheet_name="platforms", index=False)
-        columns.assign(allowed=columns["column"].map(declared.allowed_text)).to_excel(
+        safe(blank).to_excel(writer, sheet_name="platforms", index=False)
+        safe(columns.assign(allowed=columns["column"].map(declared.allowed_text))).to_excel(
             writer, sheet_name="columns", index=False)
-        declared.lists_frame().to_excel(writer, sheet_name=declared.LISTS_SHEET, index=False)
-        declared.codebook_frame().to_excel(writer, sheet_name="codebook", index=False)
+        safe(declared.lists_frame()).to_excel(writer, sheet_name=declared.LISTS_SHEET,
+                                              index=False)
+        safe(declared.codebook_frame()).to_excel(writer, sheet_name="codebook", index=False)
         declared.add_validation(writer.book["platforms"], blank.columns.tolist())
     return [csv_path, excel_path]
 

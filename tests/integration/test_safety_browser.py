@@ -4,6 +4,7 @@ title stays, no dialog opens, no request leaves the page's own files.
 
 Runs notebooks 01, 02 and 06 (those that show platform names, ids and the file
 name) on such a survey, English edition (about a minute on two cores)."""
+import csv
 import http.server
 import threading
 import urllib.parse
@@ -29,6 +30,8 @@ PAYLOADS = ['<img src=x onerror="document.title=\'pwned\'">',
             'href="http://127.0.0.2:9/x.css">']
 PLAIN_PAYLOAD = "<img src=x onerror=alert(3)>"
 TEXT_COLUMNS = ["platform_name", "description", "organisation_name", "source", "website"]
+#: cells a spreadsheet would run (issue 25, item 3)
+FORMULAS = ['=HYPERLINK("http://127.0.0.2/","click")', "+1+1 ", "@SUM(1) ", "-2+3 "]
 NOTEBOOKS = ["01_the_data.ipynb", "02_social_issues.ipynb", "06_claims_tested.ipynb"]
 
 
@@ -41,6 +44,8 @@ def payload_survey(folder: Path) -> Path:
             frame.loc[i, column] += " " + PAYLOADS[(i + j) % len(PAYLOADS)]
         frame.loc[i, "free_tags"] += f"; {PLAIN_PAYLOAD}"
         frame.loc[i, "platform_id"] += PLAIN_PAYLOAD
+    for i, formula in enumerate(FORMULAS):
+        frame.loc[i, "platform_name"] = formula + frame.loc[i, "platform_name"]
     path = folder / f"survey {PLAIN_PAYLOAD}.csv"
     frame.to_csv(path, index=False)
     return path
@@ -64,13 +69,13 @@ def payload_site(tmp_path_factory, mirror):
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), partial(_Recording, directory=str(target)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield target, f"http://127.0.0.1:{server.server_address[1]}"
+    yield target, f"http://127.0.0.1:{server.server_address[1]}", tables
     server.shutdown()
     server.server_close()
 
 
 def test_the_payloads_reach_the_pages_only_as_text(payload_site):
-    target, _ = payload_site
+    target, _, _ = payload_site
     pages = {path.name: path.read_text(encoding="utf-8") for path in target.glob("*.html")}
     assert any("&lt;script&gt;" in page or "&lt;img" in page for page in pages.values())
     for name, page in pages.items():
@@ -83,7 +88,7 @@ def test_the_payloads_reach_the_pages_only_as_text(payload_site):
 @pytest.mark.parametrize("page_name", [Path(name).stem + ".html" for name in NOTEBOOKS]
                          + ["index.html"])
 def test_no_script_runs_in_chromium(browser, payload_site, page_name):  # noqa: F811
-    _, site = payload_site
+    _, site, _ = payload_site
     page = browser.new_page()
     dialogs, outside = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -111,3 +116,26 @@ def test_the_policy_allows_the_report_s_own_scripts_by_hash(monkeypatch):
     page = f"<html><head></head><body><script>{script}</script><script>evil()</script>"
     kept = report.offline(page)
     assert f"<script>{script}</script>" in kept and "evil()" not in kept
+
+
+def test_no_csv_iness_writes_holds_a_formula(payload_site):
+    target, _, tables = payload_site
+    files = sorted(target.glob("tables/**/*.csv")) + sorted(tables.glob("*.csv"))
+    assert len(files) > 10
+    seen = 0
+    for path in files:
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.reader(handle):
+                bad = [cell for cell in row if cell.startswith(("=", "+", "-", "@", "\t", "\r"))
+                       and not _number(cell)]
+                assert bad == [], (path, bad)
+                seen += sum("HYPERLINK" in cell for cell in row)
+    assert seen  # the formulas are there, as text
+
+
+def _number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
