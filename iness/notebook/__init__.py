@@ -40,12 +40,13 @@ _RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]
 
 def markdown_safe(text: str) -> str:
     """Markdown in which text from data cannot open raw HTML (a tag's ``<`` is
-    written ``&lt;``); autolinks and comparisons (``n < 30``) are kept.
+    written ``&lt;``) nor embed an image (``![``); autolinks and comparisons
+    (``n < 30``) are kept.
 
-    >>> markdown_safe("<img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu>")
-    '&lt;img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu>'
+    >>> markdown_safe("<img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu> ![x](y)")
+    '&lt;img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu> !\\\\[x](y)'
     """
-    return _RAW_HTML.sub("&lt;", text)
+    return _RAW_HTML.sub("&lt;", text).replace("![", "!\\[")
 
 
 def html_text(value):

@@ -147,10 +147,13 @@ def _checked(frame: pd.DataFrame, default_wave: int = DEFAULT_WAVE
     a row without a wave is of ``default_wave``."""
     spec = template_columns()
     missing = [c for c in spec.loc[spec["required"] == "yes", "column"] if c not in frame]
-    unknown = [c for c in frame.columns if c not in set(spec["column"])]
+    known = set(spec["column"])
+    unknown = [c for c in frame.columns if c not in known]
     if missing or unknown:
-        return frame, [f"columns: missing {missing}, unknown {unknown}; expected the "
-                       f"template's columns {spec['column'].tolist()}"]
+        more = (f" and {len(unknown) - MAX_LISTED:,} more" if len(unknown) > MAX_LISTED
+                else "")
+        return frame, [f"columns: missing {missing}, unknown {unknown[:MAX_LISTED]}{more}; "
+                       f"expected the template's columns {spec['column'].tolist()}"]
     out = frame.copy()
     found: list[tuple[int, int, str]] = []
     order = {column: position for position, column in enumerate(frame.columns)}
