@@ -23,6 +23,7 @@ import hashlib
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
@@ -46,6 +47,77 @@ _DIGEST = "# digest: "
 MARKER_LIMIT = 16 << 20
 #: seconds a run waits for another one writing the same folder
 LOCK_TIMEOUT = 3600.0
+
+
+class Interrupted(BaseException):
+    """The run was told to stop (SIGINT or SIGTERM): not an error of the data,
+    so no ``except Exception`` catches it; ``signum`` is the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: the output folders this process swapped in (what an interrupted run did write)
+SWAPPED: list[Path] = []
+
+
+#: seconds a stopped run has to tidy up before it exits regardless
+STOP_DEADLINE = 8.0
+
+
+def _stop(signum, _frame) -> None:
+    """The first SIGINT or SIGTERM: kill this process's kernels, then unwind
+    (staging folders are removed on the way); further signals are ignored, and
+    a watchdog ends the process if tidying up takes over :data:`STOP_DEADLINE`."""
+    import threading
+    for name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(name, signal.SIG_IGN)
+    report = sys.modules.get("iness.report")
+    if report is not None:
+        report.stop_kernels()
+    if os.getpid() != _MAIN_PID[-1]:  # a worker forked a moment ago: it just ends
+        os._exit(128 + signum)
+    watchdog = threading.Timer(STOP_DEADLINE, _exit_now, (signum,))
+    watchdog.daemon = True
+    watchdog.start()
+    raise Interrupted(signum)
+
+
+def _exit_now(signum: int) -> None:
+    report = sys.modules.get("iness.report")
+    if report is not None:
+        report.kill_workers()
+    print(f"iness: {interrupted_message()} (tidying up took over {STOP_DEADLINE:g} s)",
+          file=sys.stderr, flush=True)
+    os._exit(128 + signum)
+
+
+def interrupted_message() -> str:
+    """What a stopped run says: which folders it had already swapped in whole."""
+    if not SWAPPED:
+        return "interrupted; nothing was replaced"
+    return (f"interrupted; {', '.join(map(str, SWAPPED))} "
+            f"{'was' if len(SWAPPED) == 1 else 'were'} written whole, nothing else was "
+            "replaced")
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (see
+    :func:`_stop`); the previous handlers come back after it."""
+    _MAIN_PID.append(os.getpid())
+    previous = {name: signal.signal(name, _stop) for name in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(name, handler)
+        _MAIN_PID.pop()
+
+
+#: the process that set the handlers (its forked workers inherit them)
+_MAIN_PID: list[int] = [0]
 
 
 #: characters that make a spreadsheet run a cell as a formula (or hide one)
@@ -506,6 +578,7 @@ def _commit(staging: Path, target: Path, replaces: Callable[[str], bool] | None)
                 os.replace(old, target)
             raise
         unlink_inside(target, STAGING_TAG)
+        SWAPPED.append(target)
         if old.exists():
             _retire(old, target, default)
 

@@ -1,10 +1,12 @@
 """``iness report``: execute every notebook, write HTML pages, an index and figures."""
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -174,6 +176,105 @@ def _failure(path: Path, notebook, running: dict, error: Exception) -> str:
     return f"{path.name}: the kernel failed: {' '.join(str(error).split())[:300]}"
 
 
+#: the kernels this process is running (killed at once when it must stop)
+_RUNNING_KERNELS: set = set()
+
+
+def _child_processes() -> list[int]:
+    """The processes this one started that still run (from ``/proc``; none
+    where there is no ``/proc``)."""
+    found, me = [], str(os.getpid())
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            if entry.read_text().rsplit(")", 1)[1].split()[1] == me:
+                found.append(int(entry.parent.name))
+    return found
+
+
+def stop_kernels() -> None:
+    """Kill every kernel this process started, with its process group (each
+    leads one of its own), even one still starting, and remove its connection
+    file: a stop must not leave any behind."""
+    groups = {pid for pid in _child_processes()} if _RUNNING_KERNELS else set()
+    for manager in list(_RUNNING_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None:
+            groups.add(process.pid)
+        with contextlib.suppress(OSError, TypeError):
+            Path(manager.connection_file).unlink()
+    for pid in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    _RUNNING_KERNELS.clear()
+
+
+def _worker_stop(signum, _frame) -> None:
+    """A worker told to stop: its kernels go with it, at once."""
+    stop_kernels()
+    os._exit(128 + signum)
+
+
+#: the signals that stop a run
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them with SIGTERM.
+    They start with both signals blocked (see :func:`execute_all`): one sent
+    meanwhile is handled here, once the worker's own handlers are set."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+#: seconds a stopped worker has to exit before it is killed
+WORKER_GRACE = 4.0
+
+
+#: the worker pools this process is running
+_POOLS: set = set()
+
+
+def kill_workers() -> None:
+    """The last resort of a stop that takes too long: SIGKILL every worker."""
+    for pool in list(_POOLS):
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
+
+
+def _stop_workers(pool) -> None:
+    """SIGTERM every worker of ``pool`` (each kills its kernels), wait for them,
+    kill any that did not exit."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    deadline = time.monotonic() + WORKER_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    # a worker forked in the middle of the stop may be missing from the pool's
+    # list, or stuck on a lock it inherited: none outlives the run
+    for pid in _child_processes():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if _is_worker(pid):
+                os.kill(pid, signal.SIGKILL)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _is_worker(pid: int) -> bool:
+    """A child of this process running the same program (a forked worker),
+    not a kernel or another program it started."""
+    try:
+        return (Path(f"/proc/{pid}/cmdline").read_bytes()
+                == Path(f"/proc/{os.getpid()}/cmdline").read_bytes())
+    except OSError:
+        return False
+
+
 async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
     """Each run of one notebook, in order, in one kernel: the first run pays for
     starting Python and importing pandas, matplotlib and iness, the others
@@ -190,6 +291,7 @@ async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
                     manager, first = AsyncKernelManager(kernel_name=KERNEL), True
                     # the kernel's own stderr (a dying kernel's libzmq assertion)
                     # would add lines to iness's one-line errors
+                    _RUNNING_KERNELS.add(manager)
                     await manager.start_kernel(
                         extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
                         cwd=str(path.parent), stderr=subprocess.DEVNULL)
@@ -212,10 +314,12 @@ async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
                 results.append((None, time.perf_counter() - started,
                                 _failure(path, notebook, running, error)))
                 if not isinstance(error, CellExecutionError) and manager is not None:
+                    _RUNNING_KERNELS.discard(manager)
                     await manager.shutdown_kernel(now=True)
                     manager = None
     finally:
-        if manager is not None:
+        if manager is not None and manager in _RUNNING_KERNELS:
+            _RUNNING_KERNELS.discard(manager)
             await manager.shutdown_kernel(now=True)
     return results
 
@@ -466,8 +570,16 @@ def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_execute_job, job) for job in jobs]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    _POOLS.add(pool)
+    try:
+        # the workers are forked here: a signal in the middle of a fork would be
+        # lost in the fork's own callbacks, so it waits until the forks are done
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            futures = [pool.submit(_execute_job, job) for job in jobs]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for (path, runs), future in zip(jobs, futures):
             try:
                 results = future.result()
@@ -475,6 +587,12 @@ def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
                 results = [(None, 0.0, f"{path.name}: its worker process died")] * len(runs)
             for run, result in zip(runs, results):
                 yield (path, run, *result)
+    except BaseException:  # stopped (a signal, or the caller gave up): no worker stays
+        _stop_workers(pool)
+        raise
+    finally:
+        _POOLS.discard(pool)
+    pool.shutdown(wait=True)
 
 
 def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str], bool]:
