@@ -606,6 +606,11 @@ def replacing(target: Path | str,
                 encoding="utf-8")
             yield staging
             _commit(staging, target, replaces)
+        except OSError as error:  # a full disk, a quota: say where, keep the previous
+            where = f" ({error.filename})" if error.filename else ""
+            raise OutputError(f"{target}: writing it failed{where}: "
+                              f"{error.strerror or error}; the previous folder was left as "
+                              "it was") from error
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
@@ -641,6 +646,8 @@ def survey_name(path: Path | str, name: str | None = None) -> str:
         why = "it is empty"
     elif name.startswith("."):
         why = "it starts with a dot (a hidden folder, or the parent folder for '..')"
+    elif name.lower().endswith((".html", ".json", ".csv", ".tex", ".png", ".pdf")):
+        why = "it ends like a file of the report (index.html, inputs.json, ...)"
     elif name.lower() in RESERVED_NAMES:
         why = ("it is the name of the DSI4EU tables built by `iness build`"
                if name.lower() in BUILTIN_SOURCES else "iness uses that folder in reports/")

@@ -292,9 +292,11 @@ async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
                     # the kernel's own stderr (a dying kernel's libzmq assertion)
                     # would add lines to iness's one-line errors
                     _RUNNING_KERNELS.add(manager)
+                    environment = kernel_environment()
                     await manager.start_kernel(
                         extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
-                        cwd=str(path.parent), stderr=subprocess.DEVNULL)
+                        cwd=str(path.parent), stderr=subprocess.DEVNULL,
+                        **({"env": environment} if environment else {}))
                 client = NotebookClient(
                     notebook, km=manager, timeout=TIMEOUT, kernel_name=KERNEL,
                     on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
@@ -449,6 +451,28 @@ def to_html(notebook, lang: str = "en") -> str:
     body, _ = _exporter().from_notebook_node(notebook)
     body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
     return with_footer(offline(body), lang)
+
+
+def edition_title(path: Path, lang: str) -> str:
+    """A notebook's title in an edition's language (as its run would show it)."""
+    notebook = nbformat.read(path, as_version=4)
+    i18n.translate_notebook(notebook, lang)
+    return title_of(notebook, path.stem)
+
+
+def kernel_environment() -> dict[str, str] | None:
+    """The kernels' environment: this one, plus a Matplotlib folder of iness's
+    when the home's is not writable (else Matplotlib warns, on the page, of a
+    temporary folder with a random name); ``None`` when nothing is needed."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return None
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "matplotlib"
+    existing = next((folder for folder in (config, *config.parents) if folder.exists()), None)
+    if existing is not None and os.access(existing, os.W_OK):
+        return None
+    folder = Path(tempfile.gettempdir()) / f"iness-matplotlib-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return {**os.environ, "MPLCONFIGDIR": str(folder)}
 
 
 def title_of(notebook, fallback: str) -> str:
@@ -695,8 +719,7 @@ def _write_edition(edition: Edition, every: list[Path]) -> None:
         entries = [_index_entry(path.stem, edition.titles[path.stem],
                                 staging / "figures" / path.stem)
                    if path.stem in edition.titles else
-                   _index_entry(path.stem, title_of(nbformat.read(path, as_version=4),
-                                                    path.stem),
+                   _index_entry(path.stem, edition_title(path, edition.lang),
                                 edition.target / "figures" / path.stem)
                    for path in every if path.stem in edition.titles
                    or (edition.target / f"{path.stem}.html").is_file()]
