@@ -132,7 +132,7 @@ def test_a_failed_swap_is_rolled_back_and_the_next_run_works(tmp_path, monkeypat
             raise OSError(28, "No space left on device")
         return real_replace(source, destination)
     monkeypatch.setattr(outputs.os, "replace", failing)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="No space left on device; the previous folder"):
         build.write_tables({"a": pd.DataFrame({"x": [2]})}, out)
     monkeypatch.setattr(outputs.os, "replace", real_replace)
     assert (out / "a.csv").read_bytes() == before
