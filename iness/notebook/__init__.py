@@ -2,7 +2,6 @@
 and tables shown the same way on every run."""
 from __future__ import annotations
 
-import html
 import itertools
 import os
 import re
@@ -49,10 +48,19 @@ def markdown_safe(text: str) -> str:
     return _RAW_HTML.sub("&lt;", text).replace("![", "!\\[")
 
 
+#: where HTML would open a tag, a comment or a declaration: '<' before a
+#: letter, '/', '!' or '?' (anywhere else a browser reads '<' as text)
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
 def html_text(value):
-    """A table cell or label as HTML text (``&``, ``<``, ``>`` escaped); other
-    values as they are."""
-    return html.escape(value, quote=False) if isinstance(value, str) else value
+    """A table cell or label as HTML text: every '<' that would open markup is
+    written ``&lt;`` (``p < 0.05`` stays as it is); other values as they are.
+
+    >>> html_text('<img src=x onerror="alert(1)"> p < 0.05')
+    '&lt;img src=x onerror="alert(1)"> p < 0.05'
+    """
+    return _TAG_OPEN.sub("&lt;", value) if isinstance(value, str) else value
 
 
 def html_safe(frame: pd.DataFrame) -> pd.DataFrame:

@@ -78,7 +78,7 @@ def payload_site(tmp_path_factory, mirror):
 def test_the_payloads_reach_the_pages_only_as_text(payload_site):
     target, _, _ = payload_site
     pages = {path.name: path.read_text(encoding="utf-8") for path in target.glob("*.html")}
-    assert any("&lt;script&gt;" in page or "&lt;img" in page for page in pages.values())
+    assert any("&lt;script" in page or "&lt;img" in page for page in pages.values())
     for name, page in pages.items():
         for raw in ("<script>document", "<img src=x", "<svg onload", "<iframe",
                     '<a href="javascript:', "<link rel=stylesheet"):
