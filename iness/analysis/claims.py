@@ -562,3 +562,36 @@ def online_offline_ability(projection: nx.Graph, labels: dict) -> dict:
     offline = sum(1 for label in tied if label == {"offline"})
     return {"tied": len(tied), "online_only": online, "offline_only": offline,
             "can_see": online >= SMALL_GROUP and offline >= SMALL_GROUP}
+
+
+# --- what a survey can support -------------------------------------------------
+
+#: frameworks whose codes a verdict, typology or association here rests on
+CODED_FRAMEWORKS = ("category", "activity", "is_platform")
+
+
+def unvalidated_classifier(survey, frameworks=CODED_FRAMEWORKS) -> list[str]:
+    """The frameworks among ``frameworks`` whose every code in the survey comes
+    from the text classifier: no coded or declared unit measures its error on
+    this survey, so no verdict, typology or association is drawn from them."""
+    codes = survey.codes
+    found = []
+    for framework in frameworks:
+        methods = set(codes.loc[codes["framework"] == framework, "method"])
+        if methods and methods <= {"classifier"}:
+            found.append(framework)
+    return found
+
+
+def classifier_f1_on_dsi4eu(framework: str = "category") -> float | None:
+    """The classifier's out-of-fold micro-F1 against the coding of DSI4EU (its
+    training data) for ``framework``; None when DSI4EU's tables are not built."""
+    import iness
+    from iness.analysis import method_comparison
+    from iness.errors import InessError
+    try:
+        dsi4eu = iness.survey(None)
+    except (InessError, FileNotFoundError, OSError):
+        return None
+    table = method_comparison(dsi4eu, framework)
+    return float(table["classifier_f1"].iloc[-1])
