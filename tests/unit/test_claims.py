@@ -270,3 +270,19 @@ def test_notebook_06_figures_show_n():
     fig = figures.null_model_figure(claims.mixing_null(graph, labels, 50), "bubbles_null_title",
                                     lang="fr")
     assert "91 liens, n = 20" in _title(fig)
+
+
+def test_classifier_only_codes_are_unvalidated():
+    from iness.analysis import claims as claim_tests
+    from iness.store.survey import Survey
+    empty = pd.DataFrame()
+
+    def survey_with(methods):
+        codes = pd.DataFrame({"entity_id": ["p1", "p2"], "wave": 2020,
+                              "framework": "category", "target_id": ["health", "finance"],
+                              "method": methods})
+        return Survey(organisations=empty, projects=empty, links=empty, tags=empty,
+                      ledger=empty, wave_matches=empty, codes=codes, waves=(2020,))
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier"] * 2)) == ["category"]
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier", "declared"])) == []
+    assert claim_tests.unvalidated_classifier(survey_with(["coded", "coded"])) == []
