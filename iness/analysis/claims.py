@@ -566,19 +566,22 @@ def online_offline_ability(projection: nx.Graph, labels: dict) -> dict:
 
 # --- what a survey can support -------------------------------------------------
 
+#: methods whose codes no reading of this survey has checked
+UNVALIDATED_METHODS = {"classifier", "crosswalk"}
 #: frameworks whose codes a verdict, typology or association here rests on
 CODED_FRAMEWORKS = ("category", "activity", "is_platform")
 
 
 def unvalidated_classifier(survey, frameworks=CODED_FRAMEWORKS) -> list[str]:
-    """The frameworks among ``frameworks`` whose every code in the survey comes
-    from the text classifier: no coded or declared unit measures its error on
-    this survey, so no verdict, typology or association is drawn from them."""
+    """The frameworks among ``frameworks`` whose codes in the survey come only
+    from machine methods, the text classifier among them (the tag crosswalk
+    may fill in): no coded or declared unit measures their error on this
+    survey, so no verdict, typology or association is drawn from them."""
     codes = survey.codes
     found = []
     for framework in frameworks:
         methods = set(codes.loc[codes["framework"] == framework, "method"])
-        if methods and methods <= {"classifier"}:
+        if "classifier" in methods and methods <= UNVALIDATED_METHODS:
             found.append(framework)
     return found
 
@@ -604,7 +607,7 @@ def classifier_f1_on_dsi4eu(framework: str = "category") -> float | None:
 CLAIM_NEEDS = {
     "failure": (("waves", 2),),
     "redundancy": (("column", "description"), ("codes", "category")),
-    "open_source": (("facets", ("tech_method", "tech_focus")),),
+    "open_source": (("facets", ("tech_method", "tech_focus")), ("codes", "is_platform")),
     "bubbles": (("table", "links"), ("codes", "category")),
     "online_offline": (("facets", ONLINE_FACETS), ("table", "links")),
 }

@@ -286,6 +286,9 @@ def test_classifier_only_codes_are_unvalidated():
     assert claim_tests.unvalidated_classifier(survey_with(["classifier"] * 2)) == ["category"]
     assert claim_tests.unvalidated_classifier(survey_with(["classifier", "declared"])) == []
     assert claim_tests.unvalidated_classifier(survey_with(["coded", "coded"])) == []
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier", "crosswalk"])) == \
+        ["category"]
+    assert claim_tests.unvalidated_classifier(survey_with(["crosswalk", "crosswalk"])) == []
 
 
 def test_planted_near_copies_are_found_and_measure_recall():
