@@ -66,7 +66,7 @@ def command_survey(args) -> None:
     from iness.pipeline.survey_file import describe_detection, detect
     print("Reading " + describe_detection(detect(source)))
     tables = Path(args.out) if args.out else processed_dir(name)
-    tables = build_survey(source, tables, wave=args.wave)
+    tables = build_survey(source, tables, wave=args.wave, name=args.name)
     print(f"Tables of {source.name} written to {tables}")
     from iness.analysis import survey_category_table
     from iness.store.survey import survey as load_survey
