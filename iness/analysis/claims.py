@@ -586,20 +586,6 @@ def unvalidated_classifier(survey, frameworks=CODED_FRAMEWORKS) -> list[str]:
     return found
 
 
-def classifier_f1_on_dsi4eu(framework: str = "category") -> float | None:
-    """The classifier's out-of-fold micro-F1 against the coding of DSI4EU (its
-    training data) for ``framework``; None when DSI4EU's tables are not built."""
-    import iness
-    from iness.analysis import method_comparison
-    from iness.errors import InessError
-    try:
-        dsi4eu = iness.survey(None)
-    except (InessError, FileNotFoundError, OSError):
-        return None
-    table = method_comparison(dsi4eu, framework)
-    return float(table["classifier_f1"].iloc[-1])
-
-
 #: what each claim's test needs of a survey, checked by :func:`missing_fields`:
 #: ("waves", n) at least n matched waves; ("column", c) a projects column with
 #: values; ("facets", (f, ...)) project tags of one of these facets; ("table", t) a
