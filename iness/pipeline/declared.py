@@ -17,13 +17,13 @@ and the frameworks (:mod:`iness.reference.taxonomy`), never listed here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from iness.reference import codebook, taxonomy
-from iness.text import is_missing, normalise_key
 from iness.reference.codebook import CODES_COLUMNS, LIST_SEPARATOR, NONE
+from iness.text import is_missing, normalise_key
 
 METHOD = "declared"
 #: a declaration states what the survey says outright: nothing to grade
@@ -100,7 +100,7 @@ def _spellings(column: str, value_id: str) -> set[str]:
     return words
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(column: str) -> dict[str, str]:
     """Normalised spelling (:func:`iness.text.normalise_key`) -> value id."""
     found: dict[str, str] = {}

@@ -7,11 +7,11 @@ import pytest
 
 import iness
 from iness import analysis, build
-from iness.store import codes
+from iness.errors import SurveyError
 from iness.pipeline import declared, own_survey
 from iness.reference import taxonomy
+from iness.store import codes
 from iness.text import compact_key
-from iness.errors import SurveyError
 
 
 @pytest.fixture(autouse=True)
