@@ -90,24 +90,29 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def timed(arguments: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds of one fresh Python process (imports included)."""
+def timed(arguments: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one fresh Python process (imports included), and
+    the last line it printed."""
     started, cpu = time.perf_counter(), children_cpu()
-    subprocess.run([sys.executable, *arguments], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started, children_cpu() - cpu
+    result = subprocess.run([sys.executable, *arguments], check=True, capture_output=True,
+                            text=True)
+    lines = result.stdout.strip().splitlines()
+    return time.perf_counter() - started, children_cpu() - cpu, lines[-1] if lines else ""
 
 
 def iness_command(*arguments: str) -> list[str]:
     return ["-m", "iness.cli", *arguments]
 
 
-#: the shares step as a user writes it in a notebook
+#: the shares step as a user writes it in a notebook; prints what it measured
 SHARES = ("import sys, iness; from iness.analysis import ppi; "
-          "ppi.survey_shares(iness.survey(sys.argv[1]), sys.argv[2])")
+          "shares = ppi.survey_shares(iness.survey(sys.argv[1]), sys.argv[2]); "
+          "print(f'{len(shares)} shares')")
 
 
-def run_steps(home: Path, rows: int, n: int) -> dict[str, tuple[float, float]]:
-    """Wall and CPU seconds of each step, everything written under ``home``."""
+def run_steps(home: Path, rows: int, n: int) -> dict[str, tuple[float, float, str]]:
+    """Wall and CPU seconds of each step and its last printed line, everything
+    written under ``home``."""
     from iness.paths import coding_dir, processed_dir
     survey = home / "bench_survey.csv"
     write_survey(survey, rows)
@@ -149,10 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.rows:,}-row survey, {args.n} units sampled, two coders; each step a fresh "
           f"process. Wall seconds count other people's work on a shared machine (CPU "
           f"seconds do not); the target is {TARGET_SECONDS:g} s.")
-    for step, (wall, cpu) in times.items():
+    for step, (wall, cpu, said) in times.items():
         verdict = "under" if max(wall, cpu) < TARGET_SECONDS else (
             "OVER (wall only)" if cpu < TARGET_SECONDS else "OVER")
-        print(f"  {step:<20} wall {wall:5.1f} s   CPU {cpu:5.1f} s   {verdict} target")
+        shown = "" if str(home) in said else f"   ({said[:60]})"  # not the removed paths
+        print(f"  {step:<20} wall {wall:5.1f} s   CPU {cpu:5.1f} s   {verdict} target{shown}")
     return 0
 
 
