@@ -17,13 +17,13 @@ and the frameworks (:mod:`iness.reference.taxonomy`), never listed here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
 from iness.reference import codebook, taxonomy
-from iness.text import is_missing, normalise_key
 from iness.reference.codebook import CODES_COLUMNS, LIST_SEPARATOR, NONE
+from iness.text import is_missing, normalise_key
 
 METHOD = "declared"
 #: a declaration states what the survey says outright: nothing to grade
@@ -100,7 +100,7 @@ def _spellings(column: str, value_id: str) -> set[str]:
     return words
 
 
-@lru_cache(maxsize=None)
+@cache
 def vocabulary(column: str) -> dict[str, str]:
     """Normalised spelling (:func:`iness.text.normalise_key`) -> value id."""
     found: dict[str, str] = {}
@@ -211,13 +211,21 @@ def declared_values(record: dict) -> dict[str, list[str]]:
     return out
 
 
-def _levers(practices: list[str]) -> dict[str, str]:
-    """Levers a, b, c the practices fill, and scaling deep when all three
-    (:func:`iness.reference.taxonomy.lever_memberships`), each with what it follows from."""
-    frame = pd.DataFrame({"entity": "project", "entity_id": "x", "wave": 0,
-                          "target_id": [p for p in practices if p != NONE]})
-    found = taxonomy.lever_memberships(frame)
-    return found.groupby("target_id", sort=False)["via_tag"].agg(", ".join).to_dict()
+def _levers(practices: list[list[str]]) -> list[dict[str, str]]:
+    """Per row of declared practices, the levers a, b, c they fill, and scaling
+    deep when all three (:func:`iness.reference.taxonomy.lever_memberships`,
+    called once for all rows), each with what it follows from."""
+    frame = pd.DataFrame([(row, practice) for row, ids in enumerate(practices)
+                          for practice in ids if practice != NONE],
+                         columns=["entity_id", "target_id"])
+    found = taxonomy.lever_memberships(frame.assign(entity="project", wave=0))
+    # sort=False keeps each row's levers, and the practices each follows from, in
+    # the order of its practices; scaling deep comes after the levers
+    joined = found.groupby(["entity_id", "target_id"], sort=False)["via_tag"].agg(", ".join)
+    out: list[dict[str, str]] = [{} for _ in practices]
+    for (row, target), via in joined.items():
+        out[row][target] = via
+    return out
 
 
 def declared_codes(frame: pd.DataFrame, project_ids, waves, source_name: str,
@@ -228,14 +236,14 @@ def declared_codes(frame: pd.DataFrame, project_ids, waves, source_name: str,
     ``source`` cell when there is one."""
     out = []
     sources = frame[SOURCE_COLUMN] if SOURCE_COLUMN in frame else [""] * len(frame)
-    for position, record, entity_id, wave, source in zip(
-            rows, frame.to_dict("records"), project_ids, waves, sources):
-        values = declared_values(record)
+    declared = [declared_values(record) for record in frame.to_dict("records")]
+    filled = _levers([values.get("practice", []) for values in declared])
+    for position, values, levers, entity_id, wave, source in zip(
+            rows, declared, filled, project_ids, waves, sources):
         if not values:
             continue
         where = f"{source_name} row {position}"
         evidence = where if is_missing(source) else f"{where}: {str(source).strip()}"
-        levers = _levers(values.get("practice", []))
         if levers:
             values["strategy"] = [*(t for t in values.get("strategy", []) if t != NONE),
                                   *(t for t in levers if t not in values.get("strategy", []))]

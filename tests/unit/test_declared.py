@@ -7,11 +7,11 @@ import pytest
 
 import iness
 from iness import analysis, build
-from iness.store import codes
+from iness.errors import SurveyError
 from iness.pipeline import declared, own_survey
 from iness.reference import taxonomy
+from iness.store import codes
 from iness.text import compact_key
-from iness.errors import SurveyError
 
 
 @pytest.fixture(autouse=True)
@@ -199,3 +199,47 @@ def test_excel_template_has_lists_and_codebook(tmp_path):
     # the example row of the template is itself valid and declared
     tables = iness.read_survey(excel)
     assert set(tables["codes"]["method"]) >= {"declared"}
+
+
+def _levers_of_one_row(practices):
+    """The levers of one row, read alone through the crosswalk's rule (how the
+    codes were computed row by row before they were computed at once)."""
+    frame = pd.DataFrame({"entity": "project", "entity_id": "x", "wave": 0,
+                          "target_id": [p for p in practices if p != "none"]})
+    found = taxonomy.lever_memberships(frame)
+    return found.groupby("target_id", sort=False)["via_tag"].agg(", ".join).to_dict()
+
+
+def test_levers_read_at_once_match_each_row_read_alone():
+    practices = taxonomy.scaling_matrix()["practice_id"].tolist()
+    rows = [[], ["none"], ["open_source"], ["open_source", "online_voting"],
+            ["online_voting", "open_source", "local_partnerships"],  # all three: scaling deep
+            ["assigning_intermediaries"], ["network_effect_strategy", "trainings"],
+            practices, practices[::-1], ["local_partnerships"]]
+    found = declared._levers(rows)
+    assert found == [_levers_of_one_row(row) for row in rows]
+    # items in order too: the evidence names the practices as the row lists them
+    assert [list(levers.items()) for levers in found] == \
+        [list(_levers_of_one_row(row).items()) for row in rows]
+    assert found[4]["scaling_deep"] == "lever_a+lever_b+lever_c"
+    assert "scaling_deep" not in found[3] and found[0] == {} == found[1]
+
+
+def test_many_rows_get_their_own_levers_in_the_codes(tmp_path):
+    """Rows read together do not lend each other practices: only the row that
+    declares the three levers is scaling deep."""
+    one = [{**BASE, "platform_id": f"P{i}", "practices": practice}
+           for i, practice in enumerate(["open_source", "online_voting",
+                                         "local_partnerships", "Open-source; vote en ligne; "
+                                         "local_partnerships", "", "none"] * 40)]
+    frame = own_survey.checked_survey(write(tmp_path, one))
+    rows = frame.index.to_numpy()
+    table = declared.declared_codes(frame, frame["platform_id"], [2024] * len(frame),
+                                    "survey.csv", rows)
+    deep = table.query("target_id == 'scaling_deep'")
+    assert sorted(set(deep["entity_id"])) == sorted(f"P{i}" for i in range(3, 240, 6))
+    assert deep["evidence"].str.endswith("follows from lever_a+lever_b+lever_c").all()
+    strategies = table.query("entity_id == 'P1' and framework == 'strategy'")
+    assert strategies["target_id"].tolist() == ["lever_b"]
+    assert strategies["evidence"].tolist() == ["survey.csv row 3; follows from online_voting"]
+    assert table.query("entity_id in ['P4', 'P5'] and framework == 'strategy'").empty
