@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+import warnings
 
 from iness.errors import InessError
 
@@ -66,7 +68,8 @@ def command_survey(args) -> None:
     from iness.pipeline.survey_file import describe_detection, detect
     print("Reading " + describe_detection(detect(source)))
     tables = Path(args.out) if args.out else processed_dir(name)
-    tables = build_survey(source, tables, wave=args.wave)
+    with survey_warnings():
+        tables = build_survey(source, tables, wave=args.wave)
     print(f"Tables of {source.name} written to {tables}")
     from iness.analysis import survey_category_table
     from iness.store.survey import survey as load_survey
@@ -76,6 +79,23 @@ def command_survey(args) -> None:
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
                         for lang in editions(args)}, parameters={"DATA": str(tables)})
+
+
+@contextlib.contextmanager
+def survey_warnings():
+    """Print what a survey's cells raised as :class:`SurveyWarning`, one line each."""
+    from iness.pipeline.own_survey import SurveyWarning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SurveyWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, SurveyWarning):
+                    print(f"warning: {warning.message}")
+                else:
+                    warnings.showwarning(warning.message, warning.category,
+                                         warning.filename, warning.lineno)
 
 
 def command_template(args) -> None:
@@ -154,11 +174,19 @@ def main(argv: list[str] | None = None) -> int:
     except (InessError, OSError, KeyError, ValueError) as error:
         if args.debug:
             raise
-        message = " ".join(str(error).split())
-        print(f"iness {args.command}: error: {type(error).__name__}: {message}",
-              file=sys.stderr)
+        print(error_message(args.command, error), file=sys.stderr)
         return 1
     return 0
+
+
+def error_message(command: str, error: Exception) -> str:
+    """One line, or for a survey's problems one line each (they are listed one
+    per line, at most 20, then a count)."""
+    from iness.errors import SurveyError
+    prefix = f"iness {command}: error: {type(error).__name__}: "
+    if isinstance(error, SurveyError):
+        return prefix + str(error).strip()
+    return prefix + " ".join(str(error).split())
 
 
 if __name__ == "__main__":

@@ -150,3 +150,24 @@ def test_several_organisations_in_a_cell_with_roles_and_a_partners_column(tmp_pa
     assert organisations.loc["City of Ghent", "org_type"] == "government"
     assert organisations["org_type"].isna().sum() == 2
     assert warned == []
+
+
+def test_the_command_lists_problems_one_per_line_and_warnings_once(tmp_path, capsys):
+    from iness import cli
+    path = tmp_path / "s.csv"
+    rows = "".join(f"P{i},n{i},Narnia,\n" for i in range(25))
+    path.write_text("platform_id,platform_name,country,free_tags\nA1,Goteo,Madrid,\"a, b\"\n"
+                    + rows)
+    assert cli.main(["survey", str(path), "--out", str(tmp_path / "t"), "--no-report"]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == f"iness survey: error: SurveyError: {path}: 25 problem(s); nothing was written:"
+    assert lines[1] == ("  row 3, column 'country': 'Narnia' expected a country name or ISO "
+                        "code (France, FR, FRA); nearest: Armenia, Hungary")
+    assert lines[21] == "  ... and 5 more" and len(lines) == 23
+    assert not (tmp_path / "t").exists()
+    path.write_text("platform_id,platform_name,country,free_tags\nA1,Goteo,Madrid,\"a, b\"\n"
+                    "A2,Lab,Cambridge,\n")
+    assert cli.main(["survey", str(path), "--out", str(tmp_path / "t"), "--no-report"]) == 0
+    warned = [line for line in capsys.readouterr().out.splitlines()
+              if line.startswith("warning: ")]
+    assert len(warned) == 2 and "2 cell(s) name a city" in warned[0]
