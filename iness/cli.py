@@ -66,19 +66,29 @@ def command_survey(args) -> None:
     source = Path(args.path)
     name = None if args.out and args.no_report else survey_name(source, args.name)
     from iness.pipeline.survey_file import describe_detection, detect
+    from iness.pipeline.survey_meta import META_FILE, read_meta_file, survey_meta
     print("Reading " + describe_detection(detect(source)))
+    read_meta_file(source.with_name(META_FILE))  # a bad survey.toml fails before the work
     tables = Path(args.out) if args.out else processed_dir(name)
     with survey_warnings():
-        tables = build_survey(source, tables, wave=args.wave)
+        tables = build_survey(source, tables, wave=args.default_wave)
     print(f"Tables of {source.name} written to {tables}")
     from iness.analysis import survey_category_table
     from iness.store.survey import survey as load_survey
-    talk_table = survey_category_table(load_survey(tables))
+    built = load_survey(tables)
+    meta = survey_meta(source, built.waves, title=args.title, licence=args.licence,
+                       wave=args.wave)
+    print(f"Survey: {meta.title} ({meta.licence or 'licence not stated'}); detailed analyses "
+          f"use wave {meta.wave} ({'the latest' if meta.wave_rule == 'latest' else 'as asked'}"
+          f" of {', '.join(map(str, meta.waves))})")
+    talk_table = survey_category_table(built)
     print("The talk's table of social issues, with this survey's platforms:")
     print(talk_table.iloc[:, [0, 3]].to_string(index=False))
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
-                        for lang in editions(args)}, parameters={"DATA": str(tables)})
+                        for lang in editions(args)},
+                       parameters={"DATA": str(tables), "WAVE": meta.wave,
+                                   "SURVEY": meta.as_parameter()})
 
 
 @contextlib.contextmanager
@@ -155,7 +165,18 @@ def parser() -> argparse.ArgumentParser:
                                "by iness (default data/processed/<name>/)")
     survey_parser.add_argument("--name", help="name of the survey's folders (default: the "
                                "file name without its extension)")
-    survey_parser.add_argument("--wave", type=int, help="survey year for rows without one")
+    survey_parser.add_argument("--wave", type=int, metavar="YEAR",
+                               help="the wave the detailed analyses use (default: the "
+                               "survey's latest; the report says which)")
+    survey_parser.add_argument("--default-wave", type=int, metavar="YEAR",
+                               help="survey year of rows whose wave cell is empty "
+                               "(default 2024)")
+    survey_parser.add_argument("--title", help="the survey's title, for the report's index, "
+                               "headers and footers (default: survey.toml beside the file, "
+                               "else the file name)")
+    survey_parser.add_argument("--licence", help="the survey data's licence, for every page's "
+                               "footer (default: survey.toml beside the file, else 'not "
+                               "stated')")
     survey_parser.add_argument("--no-report", action="store_true",
                                help="only write the tables")
     add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",

@@ -160,7 +160,8 @@ def test_the_command_lists_problems_one_per_line_and_warnings_once(tmp_path, cap
                     + rows)
     assert cli.main(["survey", str(path), "--out", str(tmp_path / "t"), "--no-report"]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == f"iness survey: error: SurveyError: {path}: 25 problem(s); nothing was written:"
+    assert lines[0] == (f"iness survey: error: SurveyError: {path}: 25 problem(s); nothing "
+                        "was written:")
     assert lines[1] == ("  row 3, column 'country': 'Narnia' expected a country name or ISO "
                         "code (France, FR, FRA); nearest: Armenia, Hungary")
     assert lines[21] == "  ... and 5 more" and len(lines) == 23

@@ -72,12 +72,13 @@ def dsi4eu(raw: dict[str, pd.DataFrame]) -> Records:
 
 def template(frame: pd.DataFrame, source: str, default_wave: int) -> Records:
     """A researcher's survey from its checked template frame (index: the rows as
-    a spreadsheet numbers them, which the ledger keeps). Its rows are projects whose ids are unique in
-    a wave and stable across waves: two ids are two platforms, even of one name,
-    so nothing is merged; organisations and links are derived from the rows."""
+    a spreadsheet numbers them, which the ledger keeps). Its rows are projects
+    whose ids are unique in a wave and stable across waves: two ids are two
+    platforms, even of one name, so nothing is merged; organisations and links
+    are derived from the rows."""
     from iness.pipeline.declared import declared_codes
-    frame = frame.assign(**{column: "" for column in survey_template.template_columns()["column"]
-                            if column not in frame})
+    columns = survey_template.template_columns()["column"]
+    frame = frame.assign(**{column: "" for column in columns if column not in frame})
     # rows keep the numbers the spreadsheet shows, as the problems reported name them
     rows = frame.rename_axis("source_row")
     waves = survey_template.extract_waves(rows, source, default_wave)
