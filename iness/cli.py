@@ -87,8 +87,7 @@ def command_survey(args) -> None:
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
                         for lang in editions(args)},
-                       parameters={"DATA": str(tables), "WAVE": meta.wave,
-                                   "SURVEY": meta.as_parameter()})
+                       parameters=meta.notebook_parameters(tables))
 
 
 @contextlib.contextmanager

@@ -37,6 +37,11 @@ class SurveyMeta:
     wave_rule: str = "latest"
     waves: tuple[int, ...] = ()
 
+    def notebook_parameters(self, tables: Path | str) -> dict:
+        """What the notebooks of its report are run with: its tables' folder,
+        the wave analysed in detail, and this description."""
+        return {"DATA": str(tables), "WAVE": self.wave, "SURVEY": self.as_parameter()}
+
     def as_parameter(self) -> dict:
         """The notebooks' ``SURVEY`` parameter (plain values, so that it is
         injected as a literal and digested for the rerun cache)."""
