@@ -142,10 +142,21 @@ def dsi4eu_projects() -> pd.DataFrame | None:
     return pd.read_parquet(processed_dir() / "projects.parquet")
 
 
-def build_survey(path: Path | str, target: Path | str, wave: int | None = None) -> Path:
+def survey_inputs(path: Path, wave: int | None) -> dict:
+    """Digests of what a survey's tables are made of: its file, the year of
+    rows without a wave, iness, and DSI4EU's projects (the classifier's training)."""
+    training = processed_dir() / "projects.parquet"
+    return {"package": cache.package_digest(), "survey": cache.digest_files([path]),
+            "default_wave": wave,
+            "training": cache.digest_files([training]) if training.is_file() else None}
+
+
+def build_survey(path: Path | str, target: Path | str, wave: int | None = None,
+                 force: bool = True) -> Path:
     """Read a survey and write its tables (Parquet and CSV) into ``target``: a
     new or empty folder, or one iness made for this survey (never the DSI4EU
-    tables, nor the folder holding the survey file)."""
+    tables, nor the folder holding the survey file). Without ``force``, tables
+    made from the same file, iness and training data are kept as they are."""
     from iness.errors import OutputError
     path, folder = Path(path), Path(target).expanduser().resolve()
     if folder == processed_dir().resolve():
@@ -155,4 +166,8 @@ def build_survey(path: Path | str, target: Path | str, wave: int | None = None) 
         raise OutputError(f"{folder} holds the survey file {path.name}: give another folder "
                           "for its tables")
     folder = outputs.check_target(folder)  # before reading: refuse without waiting
-    return write_tables(read_survey(path, wave), folder)
+    inputs = survey_inputs(path, wave)
+    if not force and cache.recorded(folder) == inputs and all(
+            (folder / f"{name}.parquet").is_file() for name in TABLE_NAMES):
+        return folder
+    return write_tables(read_survey(path, wave), folder, inputs)

@@ -71,8 +71,8 @@ def command_survey(args) -> None:
     read_meta_file(source.with_name(META_FILE))  # a bad survey.toml fails before the work
     tables = Path(args.out) if args.out else processed_dir(name)
     with survey_warnings():
-        tables = build_survey(source, tables, wave=args.default_wave)
-    print(f"Tables of {source.name} written to {tables}")
+        tables = build_survey(source, tables, wave=args.default_wave, force=args.force)
+    print(f"Tables of {source.name} in {tables}")
     from iness.analysis import survey_category_table
     from iness.store.survey import survey as load_survey
     built = load_survey(tables)
@@ -87,7 +87,7 @@ def command_survey(args) -> None:
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
                         for lang in editions(args)},
-                       parameters=meta.notebook_parameters(tables))
+                       parameters=meta.notebook_parameters(tables), force=args.force)
 
 
 @contextlib.contextmanager
@@ -178,6 +178,9 @@ def parser() -> argparse.ArgumentParser:
                                "stated')")
     survey_parser.add_argument("--no-report", action="store_true",
                                help="only write the tables")
+    survey_parser.add_argument("--force", action="store_true",
+                               help="redo everything (by default, tables and pages made "
+                               "from the same file, iness and options are kept)")
     add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",
                     default=("en",))
     survey_parser.set_defaults(handler=command_survey)

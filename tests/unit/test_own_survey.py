@@ -150,3 +150,18 @@ def test_two_platforms_of_one_name_stay_two(tmp_path):
     tables = iness.read_survey(write(tmp_path, rows))
     assert tables["projects"]["project_id"].tolist() == ["A1", "A2"]
     assert set(tables["ledger"]["outcome"]) == {"kept"}
+
+
+def test_an_unchanged_survey_is_not_rebuilt_and_a_changed_one_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
+    path = write(tmp_path, [GOOD])
+    folder = iness.build_survey(path, tmp_path / "tables", force=False)
+    first = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
+    monkeypatch.setattr(build, "read_survey", lambda *a, **k: pytest.fail("rebuilt"))
+    iness.build_survey(path, tmp_path / "tables", force=False)
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()} == first
+    monkeypatch.undo()
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
+    write(tmp_path, [GOOD, {**GOOD, "platform_id": "A2"}])
+    iness.build_survey(path, tmp_path / "tables", force=False)
+    assert len(iness.load("projects", folder=folder)) == 2
