@@ -385,7 +385,16 @@ def index_page(entries: list[dict], lang: str = "en",
         "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities are "
         'measured by reading each project with the <a href="codebook.html">codebook</a>. Works '
         'cited are on the <a href="references.html">references</a> page; the tables\' columns '
-        'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
+        'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang
+    ) if context.survey is None else words(
+        "Each page is a notebook executed from this survey's clean tables. Figures are in "
+        "<code>figures/</code> as PNG and PDF; the result tables in <code>tables/</code> "
+        "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities "
+        "come from the codes the survey declares where it gives them, else from a text "
+        "classifier trained on the coding by reading made with the "
+        '<a href="codebook.html">codebook</a>, and from the survey\'s tags. Works cited are '
+        'on the <a href="references.html">references</a> page; the tables\' columns are '
+        'described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{words('iness report', lang)}</title>{FAVICON}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
