@@ -91,3 +91,19 @@ def test_the_survey_command_takes_wave_title_and_licence():
     args = cli.parser().parse_args(["survey", "s.csv", "--wave", "2019", "--title", "T",
                                     "--licence", "CC0", "--default-wave", "2018"])
     assert (args.wave, args.title, args.licence, args.default_wave) == (2019, "T", "CC0", 2018)
+
+
+@pytest.mark.xfail(strict=False, reason="at 2026-12-08 01:10 every notebook (00-07) sets "
+                   "'WAVE = survey.waves[0]' after its parameters, so `iness survey --wave` "
+                   "(and its default, the latest wave, which the index states) does not reach "
+                   "the detailed analyses yet: notebooks, nb1's and nb2's to change")
+def test_notebooks_analyse_the_wave_iness_survey_gives_them():
+    import re
+
+    import nbformat
+    setting_their_own = [
+        path.name for path in report.notebook_paths()
+        if any(re.search(r"^WAVE = survey\.waves\[", cell.source, re.MULTILINE)
+               for cell in nbformat.read(path, as_version=4).cells
+               if cell.cell_type == "code")]
+    assert setting_their_own == []
