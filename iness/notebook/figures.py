@@ -782,3 +782,57 @@ def class_profile_figure(profile: pd.DataFrame, lang: str | None = None):
         ax.set_title(text("typology_profile_title", lang), fontsize=10)
         ax.legend(loc="lower right", fontsize=8)
     return fig
+
+
+# --- shares that carry the classifier's error (iness.analysis.ppi) ----------------
+
+#: how each method of a PPI share table is drawn: (columns, labels.csv key, style)
+PPI_METHODS = (
+    (("estimate", "ci_low", "ci_high"), "ppi_method_ppi",
+     {"fmt": "o", "color": PALETTE[0], "markersize": 7, "elinewidth": 2.6, "capsize": 0}),
+    (("sample_share", "sample_low", "sample_high"), "ppi_method_sample",
+     {"fmt": "o", "color": "#555555", "markerfacecolor": "white", "markersize": 5,
+      "elinewidth": 1, "capsize": 2}),
+    (("classifier_share", "classifier_low", "classifier_high"), "ppi_method_classifier",
+     {"fmt": "x", "color": PALETTE[5], "markersize": 5, "elinewidth": 1, "capsize": 2}),
+)
+
+
+def ppi_figure(table: pd.DataFrame, title_key: str = "ppi_title", lang: str | None = None):
+    """Shares of one survey by three methods, one line per target (rows of
+    :func:`iness.analysis.ppi.share_table`, with a ``label`` column): the
+    prediction-powered estimate as the headline (bold point and interval),
+    beside the coded sample alone (Wilson) and the classifier alone; each
+    line's label gives its n coded and the units the classifier counted."""
+    lang = language(lang)
+    labels = list(table["label"])
+    with house_style():
+        fig, ax = plt.subplots(figsize=(8.5, 0.55 * len(labels) + 1.9))
+        for offset, (columns, key, style) in zip((-0.22, 0.0, 0.22), PPI_METHODS):
+            share, low, high = (table[column].to_numpy(float) for column in columns)
+            y = np.arange(len(labels)) + offset
+            ax.errorbar(share, y, xerr=[share - low, high - share], label=text(key, lang),
+                        zorder=3 if key == "ppi_method_ppi" else 2, **style)
+        for y, row in enumerate(table.itertuples()):
+            if row.estimate != row.estimate:   # "not measurable" is never drawn as 0
+                ax.text(0.005, y - 0.22, text("not_measurable", lang), va="center",
+                        fontsize=7.5, color="#555555", style="italic")
+                continue
+            ax.text(row.ci_high + 0.01, y - 0.22, f"{i18n.pct(row.estimate, lang=lang)} "
+                    f"[{i18n.pct(row.ci_low, lang=lang)}–{i18n.pct(row.ci_high, lang=lang)}]",
+                    va="center", fontsize=7.5, fontweight="bold", color=PALETTE[0])
+        ax.set_yticks(np.arange(len(labels)))
+        ax.set_yticklabels([textwrap.fill(label, 32) + "\n" + text("ppi_row_n", lang).format(
+            n=i18n.num(n, lang=lang), m=i18n.num(m, lang=lang))
+            for label, n, m in zip(labels, table["n"], table["classifier_n"])], fontsize=9)
+        ax.set_ylim(len(labels) - 0.5, -0.5)
+        _share_axis(ax.xaxis, lang)
+        upper = float(np.nanmax(table[["ci_high", "sample_high", "classifier_high"]]
+                                .to_numpy(float), initial=0.0))
+        ax.set_xlim(0, min(1.0, upper + 0.15))
+        ax.set_xlabel(text("share_with_interval", lang))
+        total = i18n.num(int(table["N"].iloc[0]), lang=lang)
+        ax.set_title(f"{text(title_key, lang)} · N = {total}", fontsize=10)
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                  ncols=1)
+    return fig
