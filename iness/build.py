@@ -92,43 +92,61 @@ def build(target: Path | None = None, raw_folder: Path | str | None = None,
             "quality": quality, "warnings": warnings}
 
 
-def build_and_print(raw_folder: Path | str | None = None, force: bool = True) -> None:
+def build_details(result: dict) -> str:
+    """Everything a build measured, for the log file and ``--verbose``: the
+    ledger per file and per reason, values not read as written, suspect
+    records, the taxonomy's coverage and the quality of each measuring method."""
+    from iness.analysis import unread_values
+    from iness.reference.taxonomy import coverage_report
+    tables, summary = result["tables"], result["summary"]
+    ledger = tables["ledger"]
+    lines = ["Cleaning ledger (raw rows per file):", summary.to_string()]
+    reasons = (ledger[ledger["outcome"] != "kept"]
+               .groupby(["source_file", "outcome", "reason"]).size())
+    lines += ["", "Merged and set aside, by reason:", reasons.to_string()]
+    unread = unread_values(tables)
+    if len(unread):
+        lines += ["", "Values given but not read as written (kept, flagged in the column "
+                  "named):"]
+        lines += [f"  {row.table}.{row.column} = {row.flag}: {row.records} "
+                  f"(e.g. {row.examples})" for row in unread.itertuples()]
+    suspects = ledger["reason"].dropna()
+    suspects = suspects[suspects.str.startswith("suspect: ")].str.removeprefix("suspect: ")
+    by_reason = ", ".join(f"{reason} {count}" for reason, count
+                          in suspects.value_counts().sort_index().items())
+    lines += ["", f"Suspect records kept but flagged: {len(suspects)} ({by_reason})"]
+    lines += ["", coverage_report(tables).text, "", result["quality"].text]
+    return "\n".join(lines)
+
+
+#: what to do after ``iness build`` alone
+NEXT_AFTER_BUILD = ("`iness report` writes the report (reports/index.html), or explore the "
+                    "tables in JupyterLab: `jupyter lab notebooks/`")
+
+
+def build_and_print(raw_folder: Path | str | None = None, force: bool = True,
+                    verbose: bool = False, next_step: str | None = NEXT_AFTER_BUILD) -> None:
+    """Build, then say in a few plain lines what became of the raw rows, where
+    the tables are and what to open next; the detailed figures go to a log file
+    (printed too with ``verbose``)."""
+    from iness.analysis import unread_values
+    from iness.summary import build_summary, write_log
     started = time.perf_counter()
     result = build(raw_folder=raw_folder, force=force)
     if result is None:
         print(f"Tables in {processed_dir()} are up to date (same raw files, same iness): "
               "nothing to do (--force rebuilds them)")
         return
-    tables, summary = result["tables"], result["summary"]
     for note in result["warnings"]:
         print(f"warning: {note}")
-    print("Cleaning ledger (raw rows per file):")
-    print(summary.to_string())
-    ledger = tables["ledger"]
-    reasons = (ledger[ledger["outcome"] != "kept"]
-               .groupby(["source_file", "outcome", "reason"]).size())
-    print("\nMerged and set aside, by reason:")
-    print(reasons.to_string())
-    suspects = ledger["reason"].dropna()
-    suspects = suspects[suspects.str.startswith("suspect: ")].str.removeprefix("suspect: ")
-    by_reason = ", ".join(f"{reason} {count}" for reason, count
-                          in suspects.value_counts().sort_index().items())
-    from iness.analysis import unread_values
-    unread = unread_values(tables)
-    if len(unread):
-        print("\nValues given but not read as written (kept, flagged in the column named):")
-        for row in unread.itertuples():
-            print(f"  {row.table}.{row.column} = {row.flag}: {row.records} "
-                  f"(e.g. {row.examples})")
-    print(f"\nSuspect records kept but flagged: {len(suspects)} ({by_reason})")
-    try:
-        from iness.reference.taxonomy import coverage_report
-    except ImportError:
-        coverage_report = None
-    if coverage_report is not None:
-        print("\n" + coverage_report(tables).text)
-    print("\n" + result["quality"].text)
-    print(f"\nTables written to {processed_dir()} in {time.perf_counter() - started:.1f} s")
+    details = build_details(result)
+    if verbose:
+        print(details + "\n")
+    log = write_log("build-dsi4eu", details)
+    tables = result["tables"]
+    print("\n".join(build_summary(result["summary"], tables, unread_values(tables),
+                                  result["quality"], processed_dir(), log,
+                                  time.perf_counter() - started, next_step)))
 
 
 def read_survey(path: Path | str, wave: int | None = None, name: str | None = None

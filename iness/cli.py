@@ -6,6 +6,7 @@ import contextlib
 import sys
 import time
 import warnings
+from pathlib import Path
 
 from iness.errors import InessError
 
@@ -40,9 +41,12 @@ def command_fetch(args) -> None:
 
 
 def command_build(args) -> None:
-    from iness.build import build_and_print
+    from iness.build import NEXT_AFTER_BUILD, build_and_print
     build_and_print(raw_folder=getattr(args, "raw_folder", None),
-                    force=getattr(args, "force", False))
+                    force=getattr(args, "force", False),
+                    verbose=getattr(args, "verbose", False),
+                    next_step=None if getattr(args, "command", None) == "run"
+                    else NEXT_AFTER_BUILD)
 
 
 def command_report(args) -> None:
@@ -51,6 +55,9 @@ def command_report(args) -> None:
     write_editions({lang: edition_dir(reports_dir(), lang) for lang in editions(args)},
                    notebooks=args.notebook or None, force=getattr(args, "force", False),
                    in_place=getattr(args, "in_place", False))
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    if getattr(args, "command", None) == "report":
+        print(f"Open {index} in a browser (it works offline).")
 
 
 def editions(args) -> tuple[str, ...]:
@@ -77,18 +84,13 @@ def command_survey(args) -> None:
     with survey_warnings():
         tables = build_survey(source, tables, wave=args.default_wave, name=args.name,
                               force=args.force)
-    print(f"Tables of {source.name} in {tables}")
-    from iness.analysis import survey_category_table
     from iness.store.survey import survey as load_survey
-    built = load_survey(tables)
-    meta = survey_meta(source, built.waves, title=args.title, licence=args.licence,
-                       wave=args.wave)
+    meta = survey_meta(source, load_survey(tables).waves, title=args.title,
+                       licence=args.licence, wave=args.wave)
     print(f"Survey: {meta.title} ({meta.licence or 'licence not stated'}); detailed analyses "
           f"use wave {meta.wave} ({'the latest' if meta.wave_rule == 'latest' else 'as asked'}"
           f" of {', '.join(map(str, meta.waves))})")
-    talk_table = survey_category_table(built)
-    print("The talk's table of social issues, with this survey's platforms:")
-    print(talk_table.iloc[:, [0, 3]].to_string(index=False))
+    print("\n".join(survey_lines(tables, name or tables.name, args.verbose)))
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
                         for lang in editions(args)},
@@ -110,6 +112,30 @@ def survey_warnings():
                 else:
                     warnings.showwarning(warning.message, warning.category,
                                          warning.filename, warning.lineno)
+
+
+def survey_lines(tables: Path, name: str, verbose: bool = False) -> list[str]:
+    """What ``iness survey`` says of the tables it wrote: read, kept, set aside,
+    and the platforms per social issue as counts; the talk's table with their
+    names goes to a log file (printed too with ``verbose``)."""
+    from iness.analysis import (reference_method, survey_category_table, survey_examples,
+                                unread_values)
+    from iness.store.survey import survey as load_survey
+    from iness.store.tables import load_all
+    from iness.summary import survey_summary, write_log
+    everything = load_all(tables, include_suspect=True)
+    clean = load_survey(tables)
+    method = reference_method(clean, "category")
+    examples = survey_examples(clean, "category", method=method)
+    talk_table = survey_category_table(clean, method=method)
+    named = talk_table.iloc[:, [0, 3]].to_csv(index=False, lineterminator="\n")
+    log = write_log(f"survey-{name}-social-issues", named)
+    lines = survey_summary(everything["ledger"], clean.projects, unread_values(everything),
+                           examples[examples["target_id"] != "none"], method, tables, log)
+    if verbose:
+        lines += ["The talk's table of social issues, with this survey's platforms:",
+                  talk_table.iloc[:, [0, 3]].to_string(index=False)]
+    return lines
 
 
 def command_template(args) -> None:
@@ -216,6 +242,17 @@ def command_run(args) -> None:
         step(args)
         print(f"[{step.__name__.removeprefix('command_')} done in "
               f"{time.perf_counter() - started:.1f} s]")
+    from iness.paths import reports_dir
+    from iness.report import edition_dir
+    index = edition_dir(reports_dir(), editions(args)[0]) / "index.html"
+    print(f"Open {index} in a browser (it works offline); explore the tables with "
+          "`jupyter lab notebooks/` or `iness.load`.")
+
+
+def add_verbose_option(sub) -> None:
+    sub.add_argument("--verbose", action="store_true",
+                     help="print the detailed figures too (ledger, reliability, scores, "
+                     "names), not only the summary and the path of the log holding them")
 
 
 def add_lang_option(sub, where: str, default: tuple[str, ...] | None = None) -> None:
@@ -240,6 +277,7 @@ def parser() -> argparse.ArgumentParser:
         "mirror) instead of the hash-checked cache")
     build_parser.add_argument("--force", action="store_true",
                               help="rebuild even when the raw files and iness are unchanged")
+    add_verbose_option(build_parser)
     build_parser.set_defaults(handler=command_build)
     for name, handler, text in (("report", command_report, "execute notebooks, write reports/"),
                                 ("run", command_run, "fetch, build and report")):
@@ -253,6 +291,8 @@ def parser() -> argparse.ArgumentParser:
                          help="redo everything, even what is up to date (by default, "
                          "a page or table whose inputs are unchanged is kept)")
         add_lang_option(sub, "en fr: both, the French one in reports/fr/")
+        if name == "run":
+            add_verbose_option(sub)
         sub.set_defaults(handler=handler)
     survey_parser = commands.add_parser(
         "survey", help="clean your own survey file and run the notebooks on it")
@@ -280,6 +320,7 @@ def parser() -> argparse.ArgumentParser:
                                "from the same file, iness and options are kept)")
     add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",
                     default=("en",))
+    add_verbose_option(survey_parser)
     survey_parser.set_defaults(handler=command_survey)
     template_parser = commands.add_parser("template", help="write a blank survey template")
     template_parser.add_argument("folder", help="where to write template.csv and template.xlsx")
