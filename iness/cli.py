@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
+import warnings
 from pathlib import Path
 
 from iness.errors import InessError
@@ -75,13 +77,41 @@ def command_survey(args) -> None:
     source = Path(args.path)
     name = None if args.out and args.no_report else survey_name(source, args.name)
     from iness.pipeline.survey_file import describe_detection, detect
+    from iness.pipeline.survey_meta import META_FILE, read_meta_file, survey_meta
     print("Reading " + describe_detection(detect(source)))
+    read_meta_file(source.with_name(META_FILE))  # a bad survey.toml fails before the work
     tables = Path(args.out) if args.out else processed_dir(name)
-    tables = build_survey(source, tables, wave=args.wave, name=args.name)
+    with survey_warnings():
+        tables = build_survey(source, tables, wave=args.default_wave, name=args.name,
+                              force=args.force)
+    from iness.store.survey import survey as load_survey
+    meta = survey_meta(source, load_survey(tables).waves, title=args.title,
+                       licence=args.licence, wave=args.wave)
+    print(f"Survey: {meta.title} ({meta.licence or 'licence not stated'}); detailed analyses "
+          f"use wave {meta.wave} ({'the latest' if meta.wave_rule == 'latest' else 'as asked'}"
+          f" of {', '.join(map(str, meta.waves))})")
     print("\n".join(survey_lines(tables, name or tables.name, args.verbose)))
     if not args.no_report:
         write_editions({lang: edition_dir(reports_dir() / name, lang)
-                        for lang in editions(args)}, parameters={"DATA": str(tables)})
+                        for lang in editions(args)},
+                       parameters=meta.notebook_parameters(tables), force=args.force)
+
+
+@contextlib.contextmanager
+def survey_warnings():
+    """Print what a survey's cells raised as :class:`SurveyWarning`, one line each."""
+    from iness.pipeline.own_survey import SurveyWarning
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SurveyWarning)
+        try:
+            yield
+        finally:
+            for warning in caught:
+                if issubclass(warning.category, SurveyWarning):
+                    print(f"warning: {warning.message}")
+                else:
+                    warnings.showwarning(warning.message, warning.category,
+                                         warning.filename, warning.lineno)
 
 
 def survey_lines(tables: Path, name: str, verbose: bool = False) -> list[str]:
@@ -271,9 +301,23 @@ def parser() -> argparse.ArgumentParser:
                                "by iness (default data/processed/<name>/)")
     survey_parser.add_argument("--name", help="name of the survey's folders (default: the "
                                "file name without its extension)")
-    survey_parser.add_argument("--wave", type=int, help="survey year for rows without one")
+    survey_parser.add_argument("--wave", type=int, metavar="YEAR",
+                               help="the wave the detailed analyses use (default: the "
+                               "survey's latest; the report says which)")
+    survey_parser.add_argument("--default-wave", type=int, metavar="YEAR",
+                               help="survey year of rows whose wave cell is empty "
+                               "(default 2024)")
+    survey_parser.add_argument("--title", help="the survey's title, for the report's index, "
+                               "headers and footers (default: survey.toml beside the file, "
+                               "else the file name)")
+    survey_parser.add_argument("--licence", help="the survey data's licence, for every page's "
+                               "footer (default: survey.toml beside the file, else 'not "
+                               "stated')")
     survey_parser.add_argument("--no-report", action="store_true",
                                help="only write the tables")
+    survey_parser.add_argument("--force", action="store_true",
+                               help="redo everything (by default, tables and pages made "
+                               "from the same file, iness and options are kept)")
     add_lang_option(survey_parser, "en: reports/<name>/; fr: reports/<name>/fr/",
                     default=("en",))
     add_verbose_option(survey_parser)
@@ -333,11 +377,19 @@ def main(argv: list[str] | None = None) -> int:
     except (InessError, OSError, KeyError, ValueError) as error:
         if args.debug:
             raise
-        message = " ".join(str(error).split())
-        print(f"iness {args.command}: error: {type(error).__name__}: {message}",
-              file=sys.stderr)
+        print(error_message(args.command, error), file=sys.stderr)
         return 1
     return 0
+
+
+def error_message(command: str, error: Exception) -> str:
+    """One line, or for a survey's problems one line each (they are listed one
+    per line, at most 20, then a count)."""
+    from iness.errors import SurveyError
+    prefix = f"iness {command}: error: {type(error).__name__}: "
+    if isinstance(error, SurveyError):
+        return prefix + str(error).strip()
+    return prefix + " ".join(str(error).split())
 
 
 if __name__ == "__main__":

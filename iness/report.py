@@ -126,6 +126,19 @@ def _cell_name(notebook, failed) -> str:
 
 
 @dataclass(frozen=True)
+class PageContext:
+    """What a page says of the report it belongs to: the researcher's survey
+    (its ``SURVEY`` parameter: title, licence, citation...; None for DSI4EU)
+    and the editions the report has (None: every edition)."""
+    survey: dict | None = None
+    editions: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, parameters: dict | None, editions: tuple[str, ...] | None = None):
+        return cls((parameters or {}).get("SURVEY"), editions)
+
+
+@dataclass(frozen=True)
 class Run:
     """One execution of a notebook: its edition, its parameters, and the folders
     its figures and result tables go to."""
@@ -134,6 +147,7 @@ class Run:
     figures_dir: Path
     tables_dir: Path
     page: Path | None = None  # where its HTML page goes (written by the worker)
+    context: PageContext = PageContext()
 
 
 def prepared(path: Path, parameters: dict | None):
@@ -406,37 +420,74 @@ def edition_dir(base: Path, lang: str) -> Path:
     return base / EDITION_FOLDERS[i18n.check_language(lang)]
 
 
-def other_editions(lang: str) -> list[tuple[str, str]]:
-    """(relative link to its index, name) of each other edition of a report."""
-    here = EDITION_FOLDERS[lang]
-    links = []
-    for other, folder in EDITION_FOLDERS.items():
-        if other == lang:
-            continue
-        up = "../" if here else ""
-        links.append((f"{up}{folder + '/' if folder else ''}index.html",
-                      words("English edition" if other == "en" else "French edition", lang)))
-    return links
+def edition_link(lang: str, other: str) -> str:
+    """Relative link from a page of the ``lang`` edition to the ``other``
+    edition's index."""
+    up = "../" if EDITION_FOLDERS[lang] else ""
+    folder = EDITION_FOLDERS[other]
+    return f"{up}{folder + '/' if folder else ''}index.html"
 
 
-def footer(lang: str = "en") -> str:
+def other_editions(lang: str, editions: tuple[str, ...] | None = None
+                   ) -> list[tuple[str, str]]:
+    """(relative link to its index, name) of each other edition of a report
+    (of ``editions``, those that exist, when given)."""
+    return [(edition_link(lang, other),
+             words("English edition" if other == "en" else "French edition", lang))
+            for other in EDITION_FOLDERS
+            if other != lang and (editions is None or other in editions)]
+
+
+def data_attribution(lang: str = "en", context: PageContext = PageContext()) -> str:
+    """Whose data the pages are made from, and under which licence: DSI4EU's
+    attribution on DSI4EU's pages only; a researcher's survey by its title,
+    licence and citation."""
+    survey = context.survey
+    if survey is None:
+        return words("Data: DSI4EU mapping of digital social innovation (digitalsocial.eu; "
+                     "Nesta, Waag Society, SUPSI), licensed CC BY-NC-SA 4.0; tables, figures "
+                     "and pages derived from it are shared under the same licence. Code: "
+                     "iness, BSD 3-Clause licence; cite it with its CITATION.cff.", lang)
+    licence = (words("licence: {licence}", lang).format(licence=survey["licence"])
+               if survey.get("licence") else words("licence not stated", lang))
+    cite = (" " + words("Cite the data as: {citation}", lang).format(
+        citation=survey["citation"])) if survey.get("citation") else ""
+    code = words("Code: iness, BSD 3-Clause licence; cite it with its CITATION.cff.", lang)
+    return (words("Data: {title} ({licence}).", lang).format(title=survey["title"],
+                                                              licence=licence)
+            + cite + " " + code)
+
+
+def footer(lang: str = "en", context: PageContext = PageContext()) -> str:
     """The licence and attribution every page carries."""
-    text = words("Data: DSI4EU mapping of digital social innovation (digitalsocial.eu; Nesta, "
-                 "Waag Society, SUPSI), licensed CC BY-NC-SA 4.0; tables, figures and pages "
-                 "derived from it are shared under the same licence. Code: iness, BSD 3-Clause "
-                 "licence; cite it with its CITATION.cff.", lang)
+    text = data_attribution(lang, context)
     links = " · ".join(
         [f'<a href="references.html">{words("References", lang)}</a>',
          f'<a href="data-dictionary.html">{words("data dictionary", lang)}</a>']
-        + [f'<a href="{href}">{html.escape(name)}</a>' for href, name in other_editions(lang)])
+        + [f'<a href="{href}">{html.escape(name)}</a>'
+           for href, name in other_editions(lang, context.editions)])
     return ('<footer style="margin-top:3rem;padding-top:.6rem;border-top:1px solid #ddd;'
             f'font-size:.85rem;color:#555">{html.escape(text)} {links}.</footer>')
 
 
-def with_footer(page: str, lang: str = "en") -> str:
-    """The page with the licence and attribution footer before ``</body>``."""
+def header(lang: str = "en", context: PageContext = PageContext()) -> str:
+    """The line above a page of a researcher's survey's report: the survey's
+    title, linked to the report's index (DSI4EU's pages have none)."""
+    if context.survey is None:
+        return ""
+    title = words("{title}: iness report", lang).format(title=context.survey["title"])
+    return ('<header style="font-size:.85rem;color:#555;border-bottom:1px solid #ddd;'
+            f'padding:.3rem 1rem"><a href="index.html">{html.escape(title)}</a></header>')
+
+
+def with_footer(page: str, lang: str = "en", context: PageContext = PageContext()) -> str:
+    """The page with the licence and attribution footer before ``</body>``
+    (and, for a researcher's survey, its header after ``<body>``)."""
+    top = header(lang, context)
+    if top:
+        page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + "\n" + top, page, count=1)
     head, _, tail = page.rpartition("</body>")
-    return head + footer(lang) + "\n</body>" + tail
+    return head + footer(lang, context) + "\n</body>" + tail
 
 
 @lru_cache(maxsize=1)
@@ -446,11 +497,11 @@ def _exporter():
     return HTMLExporter(template_name="lab")
 
 
-def to_html(notebook, lang: str = "en") -> str:
+def to_html(notebook, lang: str = "en", context: PageContext = PageContext()) -> str:
     """A self-contained HTML page (images embedded, no external scripts)."""
     body, _ = _exporter().from_notebook_node(notebook)
     body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
-    return with_footer(offline(body), lang)
+    return with_footer(offline(body), lang, context)
 
 
 def edition_title(path: Path, lang: str) -> str:
@@ -484,7 +535,8 @@ def title_of(notebook, fallback: str) -> str:
     return fallback
 
 
-def index_page(entries: list[dict], lang: str = "en") -> str:
+def index_page(entries: list[dict], lang: str = "en",
+               context: PageContext = PageContext()) -> str:
     """The report's index: each notebook's page, figures and tables."""
     items = []
     for entry in entries:
@@ -501,24 +553,56 @@ def index_page(entries: list[dict], lang: str = "en") -> str:
                      + (f'<small>{words("Tables (CSV):", lang)} {tables}</small>'
                         if tables else "") + '</li>')
     editions = " ".join(f'<a href="{href}">{html.escape(name)}</a>'
-                        for href, name in other_editions(lang))
+                        for href, name in other_editions(lang, context.editions))
     intro = words(
         "Each page is a notebook executed from the clean tables. Figures are in "
         "<code>figures/</code> as PNG and PDF; the result tables in <code>tables/</code> "
         "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities are "
         'measured by reading each project with the <a href="codebook.html">codebook</a>. Works '
         'cited are on the <a href="references.html">references</a> page; the tables\' columns '
-        'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
+        'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang
+    ) if context.survey is None else words(
+        "Each page is a notebook executed from this survey's clean tables. Figures are in "
+        "<code>figures/</code> as PNG and PDF; the result tables in <code>tables/</code> "
+        "as CSV and LaTeX (booktabs), for papers. The talk's categories and key activities "
+        "come from the codes the survey declares where it gives them, else from a text "
+        "classifier trained on the coding by reading made with the "
+        '<a href="codebook.html">codebook</a>, and from the survey\'s tags. Works cited are '
+        'on the <a href="references.html">references</a> page; the tables\' columns are '
+        'described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
             f"<title>{words('iness report', lang)}</title>{head_tags()}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             f"<p><small>{editions}</small></p>\n"
-            f"<h1>{words('iness: the talk’s figures on the DSI4EU survey', lang)}</h1>\n"
+            f"{index_heading(lang, context)}\n"
             f"<p>{intro}</p>\n"
-            f"<ol>\n{chr(10).join(items)}\n</ol>\n" + footer(lang) + "\n</body></html>\n")
+            f"<ol>\n{chr(10).join(items)}\n</ol>\n" + footer(lang, context)
+            + "\n</body></html>\n")
 
 
-def markdown_page(markdown: str, title: str, language: str = "en") -> str:
+def index_heading(lang: str = "en", context: PageContext = PageContext()) -> str:
+    """The index's title and, for a researcher's survey, what it says of itself:
+    its description, licence, citation and the wave analysed in detail."""
+    survey = context.survey
+    if survey is None:
+        return f"<h1>{words('iness: the talk’s figures on the DSI4EU survey', lang)}</h1>"
+    title = words("iness: the talk’s figures on {title}", lang).format(title=survey["title"])
+    parts = [f"<h1>{html.escape(title)}</h1>"]
+    if survey.get("description"):
+        parts.append(f"<p>{html.escape(survey['description'])}</p>")
+    parts.append(f"<p>{html.escape(data_attribution(lang, context))}</p>")
+    if survey.get("wave") is not None:
+        waves = ", ".join(str(wave) for wave in survey.get("waves", []))
+        key = ("Detailed analyses use wave {wave}, the survey's latest (waves: {waves}; "
+               "iness survey --wave chooses another)." if survey.get("wave_rule") == "latest"
+               else "Detailed analyses use wave {wave}, as asked (waves: {waves}).")
+        sentence = words(key, lang).format(wave=survey["wave"], waves=waves)
+        parts.append(f"<p>{html.escape(sentence)}</p>")
+    return "\n".join(parts)
+
+
+def markdown_page(markdown: str, title: str, language: str = "en",
+                  context: PageContext = PageContext()) -> str:
     """A standalone page from Markdown, linked back to the index."""
     import mistune
     body = mistune.html(markdown)
@@ -528,40 +612,41 @@ def markdown_page(markdown: str, title: str, language: str = "en") -> str:
         "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;"
         "padding:.2rem .4rem;vertical-align:top}</style></head>"
         f"<body>\n<p><a href=\"index.html\">{words('iness report', language)}</a></p>\n"
-        f"{body}</body></html>\n", language)
+        f"{body}</body></html>\n", language, context)
 
 
-def codebook_page(language: str = "en") -> str:
+def codebook_page(language: str = "en", context: PageContext = PageContext()) -> str:
     """The codebook (:mod:`iness.reference.codebook`) as a standalone page."""
     from iness.reference import codebook
     title = "Codebook" if language == "en" else "Grille de codage"
-    return markdown_page(codebook.render_markdown(language), title, language)
+    return markdown_page(codebook.render_markdown(language), title, language, context)
 
 
-def references_page(language: str = "en") -> str:
+def references_page(language: str = "en", context: PageContext = PageContext()) -> str:
     """Every reference the notebooks cite (:mod:`iness.reference.references`)."""
     from iness.reference import references
     title = words("References", language)
     return markdown_page(f"# {title}\n\n" + references.bibliography(lang=language), title,
-                         language)
+                         language, context)
 
 
-def dictionary_page(language: str = "en") -> str:
+def dictionary_page(language: str = "en", context: PageContext = PageContext()) -> str:
     """The processed tables' columns, types and meanings (:mod:`iness.store.schemas`)."""
     from iness.reference.dictionary import dictionary_markdown
     title = words("Data dictionary", language)
     intro = words("The tables `iness build` and `iness survey` write (Parquet and CSV), as "
                   "`iness.load(name)` returns them.", language)
     return markdown_page(f"# {title}\n\n{intro}\n\n" + dictionary_markdown(language),
-                         title, language)
+                         title, language, context)
 
 
-def extra_pages(lang: str = "en") -> dict[str, Callable[[], str]]:
+def extra_pages(lang: str = "en", context: PageContext = PageContext()
+                ) -> dict[str, Callable[[], str]]:
     """The pages every full report holds beside the notebooks' pages, in the
     edition's language (the French codebook is the French edition's)."""
-    return {"codebook.html": lambda: codebook_page(lang),
-            "references.html": lambda: references_page(lang),
-            "data-dictionary.html": lambda: dictionary_page(lang)}
+    return {"codebook.html": lambda: codebook_page(lang, context),
+            "references.html": lambda: references_page(lang, context),
+            "data-dictionary.html": lambda: dictionary_page(lang, context)}
 
 
 #: the English edition's extra pages (names)
@@ -575,7 +660,7 @@ def _execute_job(job: tuple) -> list[tuple]:
     results = execute_runs(path, runs)
     for run, (notebook, _seconds, _failure) in zip(runs, results):
         if notebook is not None and run.page is not None:
-            run.page.write_text(to_html(notebook, run.lang), encoding="utf-8")
+            run.page.write_text(to_html(notebook, run.lang, run.context), encoding="utf-8")
     return results
 
 
@@ -667,10 +752,15 @@ class Edition:
     scratch: Path | None = None  # where its runs write, before the edition is staged
     titles: dict[str, str] = field(default_factory=dict)  # per notebook run
     failures: list[str] = field(default_factory=list)
+    editions: tuple[str, ...] | None = None  # the report's editions its links may name
+
+    @property
+    def context(self) -> PageContext:
+        return PageContext.of(self.parameters, self.editions)
 
     @property
     def pages(self) -> dict[str, Callable[[], str]]:
-        return extra_pages(self.lang)
+        return extra_pages(self.lang, self.context)
 
     def replaces(self) -> Callable[[str], bool] | None:
         if not self.partial:
@@ -698,7 +788,7 @@ def _jobs(editions: list[Edition], every: list[Path]) -> list[tuple[Path, list[R
     for path in every:
         runs = [Run(edition.lang, edition.parameters, edition.scratch / "figures" / path.stem,
                     edition.scratch / "tables" / path.stem,
-                    edition.scratch / f"{path.stem}.html")
+                    edition.scratch / f"{path.stem}.html", edition.context)
                 for edition in editions if path in edition.paths]
         if runs:
             jobs.append((path, runs))
@@ -723,7 +813,7 @@ def _write_edition(edition: Edition, every: list[Path]) -> None:
                                 edition.target / "figures" / path.stem)
                    for path in every if path.stem in edition.titles
                    or (edition.target / f"{path.stem}.html").is_file()]
-        (staging / "index.html").write_text(index_page(entries, edition.lang),
+        (staging / "index.html").write_text(index_page(entries, edition.lang, edition.context),
                                             encoding="utf-8")
         for name, page in edition.pages.items():
             (staging / name).write_text(page(), encoding="utf-8")
@@ -755,6 +845,8 @@ def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
     asked = notebook_paths(notebooks_folder, notebooks)
     planned = [plan_edition(lang, target, every, asked, parameters, force)
                for lang, target in targets.items()]
+    for edition in planned:
+        edition.editions = existing_editions(edition.lang, edition.target, targets)
     editions = []
     for edition in planned:
         if not edition.paths and (edition.target / "index.html").is_file():
@@ -797,6 +889,13 @@ def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
             f"({edition.lang}), so {edition.target} was left as it was: "
             + "; ".join(edition.failures) for edition in failed))
     return {edition.lang: edition.target for edition in planned}
+
+
+def existing_editions(lang: str, target: Path, targets: dict[str, Path]) -> tuple[str, ...]:
+    """The editions a page of the ``lang`` edition in ``target`` may link to:
+    its own, those written now, and those already on disk where its links lead."""
+    return tuple(other for other in EDITION_FOLDERS if other == lang or other in targets
+                 or (target / edition_link(lang, other)).is_file())
 
 
 def edition_summary(edition: Edition) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 
 from iness import i18n
 from iness.reference import taxonomy
+from iness.notebook.geo import EUROPE_FRAME
 from iness.paths import FIGURES_DIR_VARIABLE, PACKAGE_DATA
 
 STYLE = PACKAGE_DATA / "iness.mplstyle"
@@ -159,14 +160,25 @@ def ledger_figure(summary: pd.DataFrame, lang: str | None = None):
     return fig
 
 
-#: the map's frame (longitude, latitude): Europe and its neighbours
-EUROPE_FRAME = {"longitude": (-25.0, 45.0), "latitude": (34.0, 71.0)}
+def points_frame(points: pd.DataFrame) -> dict | None:
+    """The frame of a map of these points (see :func:`iness.notebook.geo.map_frame`)."""
+    from iness.notebook.geo import map_frame
+    return map_frame(points["longitude"], points["latitude"])
 
 
-def in_frame(points: pd.DataFrame, frame: dict = EUROPE_FRAME) -> pd.Series:
-    """Whether each point lies inside the map's frame."""
+def in_frame(points: pd.DataFrame, frame: dict | None = None) -> pd.Series:
+    """Whether each point lies inside the map's frame (by default the frame
+    :func:`organisation_map` draws these points in)."""
+    frame = frame or points_frame(points) or EUROPE_FRAME
     return (points["longitude"].between(*frame["longitude"])
             & points["latitude"].between(*frame["latitude"]))
+
+
+def _no_map(ax, key: str, lang: str) -> None:
+    """In place of a map: one sentence saying why there is none."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, textwrap.fill(text(key, lang), 40), ha="center", va="center",
+            fontsize=10, color="#555555", transform=ax.transAxes)
 
 
 def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
@@ -176,26 +188,34 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
     import seaborn as sns
     from iness.analysis import country_label
     lang = language(lang)
+    from iness.notebook.geo import aspect
     located = organisations[organisations["coord_flag"] == "ok"]
-    inside = located[in_frame(located)]
+    frame = points_frame(located)
+    inside = located[in_frame(located, frame)] if frame else located
     with house_style():
         fig, (ax_map, ax_bar) = plt.subplots(1, 2, figsize=(11, 5.2),
                                              gridspec_kw={"width_ratios": [1.4, 1]})
-        _borders(ax_map)
+        if frame is None:
+            _no_map(ax_map, "map_no_coordinates", lang)
+        else:
+            _borders(ax_map, frame)
         for wave, colour in wave_colours(organisations["wave"]).items():
+            if frame is None:
+                break
             points = inside[inside["wave"] == wave]
             drawn = i18n.num(len(points), lang=lang)
             ax_map.scatter(points["longitude"], points["latitude"], s=9, alpha=0.45,
                            color=colour, label=f"{text('wave', lang)} {wave} ({drawn})",
                            linewidths=0)
-        ax_map.set_xlim(*EUROPE_FRAME["longitude"])
-        ax_map.set_ylim(*EUROPE_FRAME["latitude"])
-        ax_map.set_aspect(1.4)
-        ax_map.set_xlabel(text("longitude", lang))
-        ax_map.set_ylabel(text("latitude", lang))
-        ax_map.grid(False)
-        ax_map.set_title(text("map_title", lang))
-        ax_map.legend(loc="upper left", markerscale=2)
+        if frame is not None:
+            ax_map.set_xlim(*frame["longitude"])
+            ax_map.set_ylim(*frame["latitude"])
+            ax_map.set_aspect(aspect(frame))
+            ax_map.set_xlabel(text("longitude", lang))
+            ax_map.set_ylabel(text("latitude", lang))
+            ax_map.grid(False)
+            ax_map.set_title(text("map_title", lang))
+            ax_map.legend(loc="upper left", markerscale=2)
         outside = len(located) - len(inside)
         if outside:
             ax_map.annotate(text("map_outside_note", lang).format(n=i18n.num(outside, lang=lang)),
@@ -217,15 +237,16 @@ def organisation_map(organisations: pd.DataFrame, lang: str | None = None):
     return fig
 
 
-def _framed_countries():
+def _framed_countries(frame: dict = EUROPE_FRAME):
     """Country borders (Natural Earth via world-atlas) inside the map's frame."""
     from iness.notebook.geo import countries_within
-    return countries_within(EUROPE_FRAME["longitude"], EUROPE_FRAME["latitude"])
+    return countries_within(frame["longitude"], frame["latitude"])
 
 
-def _borders(ax, fill: str = "#f2f2f2", edge: str = "#b5b5b5") -> None:
+def _borders(ax, frame: dict = EUROPE_FRAME, fill: str = "#f2f2f2",
+             edge: str = "#b5b5b5") -> None:
     """Country borders under a map of the frame."""
-    _framed_countries().plot(ax=ax, color=fill, edgecolor=edge, linewidth=0.4, zorder=0)
+    _framed_countries(frame).plot(ax=ax, color=fill, edgecolor=edge, linewidth=0.4, zorder=0)
 
 
 def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
@@ -235,25 +256,35 @@ def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
     lang = language(lang)
     from matplotlib.colors import LogNorm
     from shapely.geometry import box
-    shapes = _framed_countries().merge(counts, on="country_code", how="left")
-    frame = box(EUROPE_FRAME["longitude"][0], EUROPE_FRAME["latitude"][0],
-                EUROPE_FRAME["longitude"][1], EUROPE_FRAME["latitude"][1])
+
+    from iness.notebook.geo import aspect, countries_frame
+    totals = counts.set_index("country_code")[["organisations", "platforms"]].fillna(0)
+    totals = totals.sum(axis=1)
+    frame = countries_frame(totals[totals.index.notna()])
+    if frame is None:
+        with house_style():
+            fig, ax = plt.subplots(figsize=(6, 2))
+            _no_map(ax, "map_no_countries", lang)
+        return fig
+    shapes = _framed_countries(frame).merge(counts, on="country_code", how="left")
+    window = box(frame["longitude"][0], frame["latitude"][0], frame["longitude"][1],
+                 frame["latitude"][1])
     # a country with any part in the frame is drawn, and counted as drawn
-    visible = set(shapes.loc[shapes.intersects(frame).to_numpy(), "country_code"].dropna())
+    visible = set(shapes.loc[shapes.intersects(window).to_numpy(), "country_code"].dropna())
     inside = counts[counts["country_code"].isin(visible)]
     with house_style():
         fig, axes = plt.subplots(1, 2, figsize=(12, 5.6))
         for ax, column in zip(axes, ("organisations", "platforms")):
-            _borders(ax)
+            _borders(ax, frame)
             shown = shapes[shapes[column].fillna(0) > 0]
             shown.plot(column=column, ax=ax, cmap="cividis_r", edgecolor="#777777",
                        linewidth=0.4, legend=True, zorder=1,
                        norm=LogNorm(vmin=1, vmax=max(2, float(shown[column].max()))),
                        legend_kwds={"shrink": 0.6, "label": text(column, lang)
                                     + text("log_scale", lang)})
-            ax.set_xlim(*EUROPE_FRAME["longitude"])
-            ax.set_ylim(*EUROPE_FRAME["latitude"])
-            ax.set_aspect(1.4)
+            ax.set_xlim(*frame["longitude"])
+            ax.set_ylim(*frame["latitude"])
+            ax.set_aspect(aspect(frame))
             ax.set_axis_off()
             drawn = int(inside[column].sum())
             outside = counts[~counts["country_code"].isin(visible)]

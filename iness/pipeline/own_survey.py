@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -88,8 +89,17 @@ def _read_table(path: Path) -> SurveyTable:
 MAX_LISTED = 20
 #: characters of a bad value shown in a problem
 MAX_SHOWN = 60
+#: examples a warning quotes
+MAX_EXAMPLES = 3
 #: separators a list of labels is sometimes written with instead of ';'
-OTHER_SEPARATORS = (",", "|", "\n", "/")
+#: ('/' and '&' are not among them: they join words inside one sector name,
+#: "digital/data/tech", "arts & culture")
+OTHER_SEPARATORS = (",", "|", "\n")
+
+
+class SurveyWarning(UserWarning):
+    """Something in a survey file that iness read as written but that may not
+    be what the researcher meant (one per column and kind, with a count)."""
 
 
 def _shown(value) -> str:
@@ -97,32 +107,78 @@ def _shown(value) -> str:
     return repr(text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN - 3] + "...")
 
 
-def _tag_problem(column: str, value: str) -> str | None:
-    """What is wrong with a ';'-separated label cell: labels joined by another
-    separator, or a free tag with no letter or digit iness can key it on."""
+def _atoms(value: str) -> list[str]:
+    return [part.strip() for part in str(value).split(SEPARATOR) if part.strip()]
+
+
+def _other_separator(atom: str) -> str | None:
+    """The first of :data:`OTHER_SEPARATORS` in a keyword, outside any URL in it."""
+    bare = re.sub(r"(?:https?://|www\.)\S+", "", atom)
+    return next((sep for sep in OTHER_SEPARATORS if sep in bare), None)
+
+
+def _tag_check(column: str, value: str) -> tuple[str, str | None, str | None]:
+    """(cell, problem, note) of a ';'-separated label cell. Only a keyword iness
+    cannot key (no letter or digit) is a problem; a cell that seems to join
+    labels with another separator gets a note (a warning): inside ';'-separated
+    items, commas, slashes, '&' and URLs are part of the keyword."""
     from iness.pipeline.clean.vocab import match_tag
     facet = TAG_COLUMNS[column]
-    for atom in (part.strip() for part in str(value).split(SEPARATOR)):
-        if not atom:
-            continue
-        if facet == "free_tag":
-            if not any(character.isalnum() for character in atom):
-                return (f"has the keyword {_shown(atom)} with no letter or digit: "
-                        "write it in words or leave it out")
-            used = [sep for sep in OTHER_SEPARATORS if sep in atom]
-            if used:
-                return (f"looks like keywords separated by {used[0]!r}; expected ';' "
-                        "between keywords")
-            continue
+    atoms = _atoms(value)
+    for atom in atoms:
+        if not any(character.isalnum() for character in atom):
+            return value, (f"has the keyword {_shown(atom)} with no letter or digit: "
+                           "write it in words or leave it out"), None
+    if facet == "free_tag":
+        # a cell already using ';' separates its keywords on purpose
+        sep = None if len(atoms) > 1 else next(filter(None, map(_other_separator, atoms)),
+                                                None)
+        return value, None, sep and f"no ';' but {sep!r}"
+    for atom in atoms:
         if match_tag(atom, facet).rule != "unmapped":
             continue
         for sep in OTHER_SEPARATORS:
             parts = [part.strip() for part in atom.split(sep) if part.strip()]
             if len(parts) > 1 and any(match_tag(part, facet).rule != "unmapped"
                                       for part in parts):
-                return (f"looks like labels separated by {sep!r}; expected ';' between "
-                        "labels")
-    return None
+                return value, None, f"labels joined by {sep!r}"
+    return value, None, None
+
+
+#: what each kind of note tells the researcher, in a warning
+NOTE_TEXTS = {
+    "no ';' but": "{count} cell(s) hold no ';' but {sep}; each is read as one keyword "
+                  "(separate several keywords with ';')",
+    "labels joined by": "{count} cell(s) join labels with {sep}; each is kept as one label, "
+                        "read as the tag 'other' (separate labels with ';')",
+    "city": "{count} cell(s) name a city or region, not a country; kept as written, with "
+            "no country code (country_flag 'unknown_name'): write the country",
+    "area": "{count} cell(s) name several countries or none ('Europe', 'global'); kept as "
+            "written, with no country code (country_flag 'unknown_name')",
+}
+
+
+def warning_lines(notes: list[tuple[int, str, str, str]]) -> list[str]:
+    """One line per column and kind of note (row, column, note, value), with
+    its count and the first examples; rows as the spreadsheet shows them.
+
+    >>> warning_lines([(4, "country", "city", "Madrid"), (9, "country", "city", "Paris")])
+    ["column 'country': 2 cell(s) name a city or region, not a country; kept as written, \
+with no country code (country_flag 'unknown_name'): write the country (e.g. row 4: 'Madrid'; \
+row 9: 'Paris')"]
+    """
+    grouped: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for row, column, note, value in sorted(notes, key=lambda item: item[0]):
+        grouped.setdefault((column, note), []).append((row, value))
+    lines = []
+    for (column, note), cells in grouped.items():
+        kind = next(kind for kind in NOTE_TEXTS if note.startswith(kind))
+        text = NOTE_TEXTS[kind].format(count=f"{len(cells):,}",
+                                       sep=note.removeprefix(kind).strip())
+        examples = "; ".join(f"row {row}: {_shown(value)}"
+                             for row, value in cells[:MAX_EXAMPLES])
+        lines.append(f"column {column!r}: {text} (e.g. {examples})")
+    return lines
 
 
 def _cell_parsers() -> dict:
@@ -156,7 +212,7 @@ def _cell_parsers() -> dict:
             None, f"expected one of {sorted(sizes)}")
 
     def tags(column):
-        return lambda value: (value, _tag_problem(column, value))
+        return lambda value: _tag_check(column, value)
 
     return {"wave": wave, "latitude": number(-90, 90), "longitude": number(-180, 180),
             "start_date": survey_date, "organisation_type": org_type,
@@ -165,10 +221,11 @@ def _cell_parsers() -> dict:
 
 
 def _checked(frame: pd.DataFrame, default_wave: int = DEFAULT_WAVE
-             ) -> tuple[pd.DataFrame, list[str]]:
+             ) -> tuple[pd.DataFrame, list[str], list[tuple[int, str, str, str]]]:
     """(frame with every checked cell in its canonical form, problems as 'row N,
-    column C: ...' in row order). The frame's index is the spreadsheet row number;
-    a row without a wave is of ``default_wave``."""
+    column C: ...' in row order, notes as (row, column, note, value) for
+    :func:`warning_lines`). The frame's index is the spreadsheet row number; a
+    row without a wave is of ``default_wave``."""
     spec = template_columns()
     missing = [c for c in spec.loc[spec["required"] == "yes", "column"] if c not in frame]
     known = set(spec["column"])
@@ -177,26 +234,42 @@ def _checked(frame: pd.DataFrame, default_wave: int = DEFAULT_WAVE
         more = (f" and {len(unknown) - MAX_LISTED:,} more" if len(unknown) > MAX_LISTED
                 else "")
         return frame, [f"columns: missing {missing}, unknown {unknown[:MAX_LISTED]}{more}; "
-                       f"expected the template's columns {spec['column'].tolist()}"]
+                       f"expected the template's columns {spec['column'].tolist()}"], []
     out = frame.copy()
     found: list[tuple[int, int, str]] = []
+    notes: list[tuple[int, str, str, str]] = []
     order = {column: position for position, column in enumerate(frame.columns)}
     for column in ("platform_id", "platform_name"):
         for row in frame.index[frame[column].map(is_missing)]:
             found.append((row, order[column], f"row {row}, column {column!r}: is empty; "
                           "expected a value (required)"))
+    found += [(row, 0, message) for row, message in _example_rows(frame, spec)]
     for column, parse in _cell_parsers().items():
         if column not in frame:
             continue
         filled = frame[column][~frame[column].map(is_missing)]
-        results = {value: parse(value) for value in filled.unique()}
+        results = {value: (*parse(value), None)[:3] for value in filled.unique()}
         bad = filled.map(lambda value: results[value][1] is not None).astype(bool)
         out.loc[filled.index[~bad], column] = filled[~bad].map(lambda v: results[v][0])
         found += [(row, order[column],
                    f"row {row}, column {column!r}: {_shown(value)} {results[value][1]}")
                   for row, value in filled[bad].items()]
+        notes += [(row, column, results[value][2], value) for row, value in filled.items()
+                  if results[value][2]]
     found += _repeated_ids(out, default_wave, order["platform_id"])
-    return out, [message for *_, message in sorted(found, key=lambda item: item[:2])]
+    return out, [message for *_, message in sorted(found, key=lambda item: item[:2])], notes
+
+
+def _example_rows(frame: pd.DataFrame, spec: pd.DataFrame) -> list[tuple[int, str]]:
+    """Rows that are still the template's example (same id, name and description)."""
+    example = spec.set_index("column")["example"]
+    same = pd.Series(True, index=frame.index)
+    for column in ("platform_id", "platform_name", "description"):
+        if column in frame:
+            same &= frame[column].map(lambda value: str(value).strip()) == example[column]
+    return [(row, f"row {row}: the template's example row ({example['platform_id']}, "
+             f"{example['platform_name']}) is still there; expected your platforms only "
+             "(delete the example row)") for row in frame.index[same]]
 
 
 def _repeated_ids(frame: pd.DataFrame, default_wave: int, position: int
@@ -234,12 +307,16 @@ def checked_survey(path: Path | str, wave: int | None = None) -> pd.DataFrame:
     """A survey file in the template (CSV in any common encoding and separator,
     .xlsx or .ods), every cell checked and in its canonical form. Every bad
     cell is reported in one :class:`iness.SurveyError` (the first 20, and a
-    count)."""
+    count); what is read as written but may not be meant so is said in one
+    :class:`SurveyWarning` per column and kind."""
+    import warnings
     path = Path(path)
     table = _read_table(path)
-    frame, problems = _checked(table.frame, wave or DEFAULT_WAVE)
+    frame, problems, notes = _checked(table.frame, wave or DEFAULT_WAVE)
     problems = table.problems + problems + declared.problems(frame)
     if problems:
         read_as = describe_detection(table.detection).split(": ", 1)[1]
         raise SurveyError(problem_report(path, problems, read_as))
+    for line in warning_lines(notes):
+        warnings.warn(f"{path.name}: {line}", SurveyWarning, stacklevel=2)
     return frame

@@ -310,19 +310,24 @@ def project_columns(projects: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame
 
 def coding_status(projects: pd.DataFrame, coding: pd.DataFrame) -> pd.Series:
     """Why each project is or is not coded: ``coded``, ``unusable_text`` (read,
-    but the text does not say what it does), ``no_description``, ``suspect`` or
-    ``not_coded`` (a description no coder has read, e.g. another survey)."""
+    but the text does not say what it does; or, unread, a placeholder or
+    boilerplate by :mod:`iness.pipeline.clean.placeholders`), ``no_description``,
+    ``suspect`` or ``not_coded`` (a description no coder has read, e.g. another
+    survey)."""
+    from iness.pipeline.clean.placeholders import unusable_reasons
     units = codebook.coding_units(projects)
     usable = dict(zip(coding["unit_id"], coding["usable"]))
+    # texts nobody read that say nothing (placeholders, boilerplate) are unusable by rule
+    by_rule = unusable_reasons(projects).notna()
     status = []
-    for unit, has_text, suspect in zip(units["unit_id"], units["has_description"],
-                                       projects["is_suspect"]):
+    for unit, has_text, suspect, placeholder in zip(units["unit_id"], units["has_description"],
+                                                    projects["is_suspect"], by_rule):
         if suspect:
             status.append("suspect")
         elif not has_text:
             status.append("no_description")
         elif unit not in usable:
-            status.append("not_coded")
+            status.append("unusable_text" if placeholder else "not_coded")
         else:
             status.append("coded" if usable[unit] else "unusable_text")
     return pd.Series(status, index=projects.index, name="coding_status")

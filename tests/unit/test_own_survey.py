@@ -43,13 +43,13 @@ def test_every_bad_cell_is_reported_at_once(tmp_path):
             {**GOOD, "platform_id": "A2", "latitude": "north", "wave": "twenty"},
             {**GOOD, "platform_id": "A2", "organisation_type": "club", "platform_name": ""},
             {**GOOD, "platform_id": "A4", "platform_name": "=HYPERLINK(\"http://x\")",
-             "country": "Atlantis", "start_date": "last year"}]
+             "country": "Narnia", "start_date": "last year"}]
     with pytest.raises(SurveyError) as error:
         iness.read_survey(write(tmp_path, rows))
     message = str(error.value)
     for expected in ("survey.csv", "row 3, column 'latitude': 'north'",
                      "row 3, column 'wave'", "row 4, column 'organisation_type': 'club'",
-                     "row 4, column 'platform_name'", "row 5, column 'country': 'Atlantis'",
+                     "row 4, column 'platform_name'", "row 5, column 'country': 'Narnia'",
                      "row 5, column 'start_date'", "rows [3, 4], column 'platform_id'"):
         assert expected in message, expected
     # text that starts like a formula is text (issue 12), neutralised where written out
@@ -70,6 +70,13 @@ def test_unknown_or_missing_columns(tmp_path):
 def test_excel_template_round_trip(tmp_path):
     paths = own_survey.write_template(tmp_path / "template")
     assert [p.name for p in paths] == ["template.csv", "template.xlsx"]
+    # the example row left in is refused, in one line naming its row
+    with pytest.raises(SurveyError, match=r"1 problem\(s\); nothing was written:\n  row 2: "
+                       r"the template's example row \(P001, Wheelmap.org\) is still there"):
+        iness.read_survey(paths[1])
+    book = __import__("openpyxl").load_workbook(paths[1])
+    book["platforms"]["A2"] = "W1"
+    book.save(paths[1])
     tables = iness.read_survey(paths[1])
     assert tables["projects"]["project_name"].tolist() == ["Wheelmap.org"]
     excel = write(tmp_path, [GOOD, {**GOOD, "platform_id": "A2"}], name="survey.xlsx")
@@ -122,9 +129,10 @@ def test_a_survey_of_two_waves_is_matched_and_ledgered(own_surveys, monkeypatch)
         [2019, "W1", 2021, "W2", "name"]]
     organisations = matches[matches["entity"] == "organisation"]
     assert set(organisations["rule"]) == {"same_id"} and len(organisations) == 2
-    # every template row once in the ledger, as a project; derived organisations have no rows
+    # every template row once in the ledger, as a project, numbered as the spreadsheet
+    # and the problems number it (header = row 1); derived organisations have no rows
     ledger = tables["ledger"]
-    assert ledger["source_row"].tolist() == list(range(1, 9))
+    assert ledger["source_row"].tolist() == list(range(2, 10))
     assert set(ledger["entity"]) == {"project"} and set(ledger["outcome"]) == {"kept"}
 
 
@@ -142,3 +150,18 @@ def test_two_platforms_of_one_name_stay_two(tmp_path):
     tables = iness.read_survey(write(tmp_path, rows))
     assert tables["projects"]["project_id"].tolist() == ["A1", "A2"]
     assert set(tables["ledger"]["outcome"]) == {"kept"}
+
+
+def test_an_unchanged_survey_is_not_rebuilt_and_a_changed_one_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
+    path = write(tmp_path, [GOOD])
+    folder = iness.build_survey(path, tmp_path / "tables", force=False)
+    first = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()}
+    monkeypatch.setattr(build, "read_survey", lambda *a, **k: pytest.fail("rebuilt"))
+    iness.build_survey(path, tmp_path / "tables", force=False)
+    assert {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in folder.iterdir()} == first
+    monkeypatch.undo()
+    monkeypatch.setattr(build, "dsi4eu_projects", lambda: None)
+    write(tmp_path, [GOOD, {**GOOD, "platform_id": "A2"}])
+    iness.build_survey(path, tmp_path / "tables", force=False)
+    assert len(iness.load("projects", folder=folder)) == 2

@@ -166,10 +166,9 @@ def test_free_tags_in_other_scripts_are_kept_as_written(tmp_path):
     ("latitude", "1_0", "'1_0' expected a number in decimal degrees"),
     ("country", "EU", "'EU' is not a country code (EU is the European Union)"),
     ("country", "XX", "'XX' is not a country code"),
-    ("areas", "health and wellbeing, education and skills",
-     "looks like labels separated by ','; expected ';' between labels"),
-    ("free_tags", "disability, accessibility",
-     "looks like keywords separated by ','; expected ';' between keywords"),
+    ("country", "Germanny", "expected a country name or ISO code (France, FR, FRA); "
+                            "nearest: Germany"),
+    ("country", "USSR", "is a former state, dissolved 1991"),
 ], ids=lambda value: value if isinstance(value, str) and len(value) < 12 else None)
 def test_each_bad_value_is_a_cell_problem(tmp_path, column, value, expected):
     frame = pd.DataFrame({"platform_id": ["A1", "A2"], "platform_name": ["Goteo", "Lab"],

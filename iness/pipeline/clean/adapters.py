@@ -21,9 +21,15 @@ from iness.pipeline.clean import waves as dsi4eu_waves
 
 class SourceFile(NamedTuple):
     """A raw file: the entity its rows are (each row must be in the ledger once
-    as that entity) and how many rows it has."""
+    as that entity), how many rows it has and, when they are not numbered 1 to
+    ``rows``, their numbers (a spreadsheet's: the header is row 1, empty rows
+    are skipped)."""
     entity: str
     rows: int
+    numbers: tuple[int, ...] | None = None
+
+    def row_numbers(self) -> set[int]:
+        return set(self.numbers) if self.numbers is not None else set(range(1, self.rows + 1))
 
 
 @dataclass(frozen=True)
@@ -66,17 +72,20 @@ def dsi4eu(raw: dict[str, pd.DataFrame]) -> Records:
 
 def template(frame: pd.DataFrame, source: str, default_wave: int) -> Records:
     """A researcher's survey from its checked template frame (index: the rows as
-    a spreadsheet numbers them). Its rows are projects whose ids are unique in
-    a wave and stable across waves: two ids are two platforms, even of one name,
-    so nothing is merged; organisations and links are derived from the rows."""
+    a spreadsheet numbers them, which the ledger keeps). Its rows are projects
+    whose ids are unique in a wave and stable across waves: two ids are two
+    platforms, even of one name, so nothing is merged; organisations and links
+    are derived from the rows."""
     from iness.pipeline.declared import declared_codes
-    frame = frame.assign(**{column: "" for column in survey_template.template_columns()["column"]
-                            if column not in frame})
-    rows = frame.set_index(pd.RangeIndex(1, len(frame) + 1, name="source_row"))
+    columns = survey_template.template_columns()["column"]
+    frame = frame.assign(**{column: "" for column in columns if column not in frame})
+    # rows keep the numbers the spreadsheet shows, as the problems reported name them
+    rows = frame.rename_axis("source_row")
     waves = survey_template.extract_waves(rows, source, default_wave)
     wave = survey_template.waves_of(rows, default_wave)
     return Records(
-        waves=waves, files={source: SourceFile("project", len(frame))},
+        waves=waves, files={source: SourceFile("project", len(frame),
+                                               tuple(int(row) for row in frame.index))},
         stable_ids=True, merge_duplicates=False,
         derived=frozenset({"organisation", "link"}),
         codes=declared_codes(frame, rows["platform_id"].str.strip(), wave, source,

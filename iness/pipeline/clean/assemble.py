@@ -91,10 +91,11 @@ def check_ledger_complete(ledger: pd.DataFrame, files: dict[str, SourceFile]
     """Every raw row of every file appears in the ledger exactly once as its
     file's entity; raise otherwise."""
     problems = []
-    for name, (entity, count) in files.items():
+    for name, source in files.items():
+        entity, count = source.entity, source.rows
         rows = ledger.loc[(ledger["source_file"] == name) & (ledger["entity"] == entity),
                           "source_row"]
-        missing = sorted(set(range(1, count + 1)) - set(rows))
+        missing = sorted(source.row_numbers() - set(rows))
         repeated = sorted(rows[rows.duplicated()].unique())
         if missing or repeated or len(rows) != count:
             problems.append(f"{name}: {len(missing)} raw rows unaccounted for "

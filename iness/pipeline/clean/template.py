@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -21,7 +22,8 @@ from iness.pipeline.clean.fields import org_type_columns, size_columns
 from iness.pipeline.clean.records import (key_columns, place_columns, project_type_columns,
                                           source_columns, tags_from_text)
 from iness.pipeline.clean.suspect import flag_suspects
-from iness.text import clean_text_series, compact_key, html_to_text, is_missing
+from iness.text import (clean_text_series, compact_key, html_to_text, is_missing,
+                        normalise_key)
 from iness.pipeline.clean.web import website_columns
 from iness.paths import PACKAGE_DATA
 
@@ -92,33 +94,91 @@ def projects(frame: pd.DataFrame, source: str, wave: pd.Series) -> pd.DataFrame:
     ], axis=1)
 
 
+#: the template's columns naming organisations, and the role an organisation
+#: named there has when its entry gives none
+ORGANISATION_COLUMNS = {"organisation_name": None, "partner_organisations": "delivery-partner"}
+_ROLE_IN_BRACKETS = re.compile(r"^(?P<name>.*\S)\s*[(\[](?P<role>[^()\[\]]+)[)\]]$")
+
+
+@lru_cache(maxsize=1)
+def role_words() -> dict[str, str]:
+    """A role as researchers write it (lead, partner, funder...) -> its id in
+    ``vocab/roles.csv``; the ids themselves and their labels are words too."""
+    from iness.reference.vocabularies import role_table
+    words = {normalise_key(row.role): row.role for row in role_table().itertuples()}
+    words.update({normalise_key(row.label_en): row.role
+                  for row in role_table().itertuples()})
+    table = pd.read_csv(PACKAGE_DATA / "vocab" / "role_words.csv", dtype=str)
+    words.update(zip(table["word"].map(normalise_key), table["role"]))
+    return words
+
+
+def organisation_entry(text: str, default_role: str | None) -> tuple[str, str | None]:
+    """(name, role) of one organisation in a cell: a role in brackets at its end
+    when it is a known role word, else the whole text is the name.
+
+    >>> organisation_entry("Waag Society (lead)", None)
+    ('Waag Society', 'delivery-lead')
+    >>> organisation_entry("Fondazione (Milano)", "delivery-partner")
+    ('Fondazione (Milano)', 'delivery-partner')
+    """
+    match = _ROLE_IN_BRACKETS.match(text.strip())
+    role = match and role_words().get(normalise_key(match.group("role")))
+    if role:
+        return match.group("name").strip(), role
+    return text.strip(), default_role
+
+
+def organisation_entries(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per organisation named in a row (index: the row), with
+    ``org_name``, ``org_id``, ``role`` and ``runs`` (named in
+    ``organisation_name``: the organisation type and size cells describe it),
+    in the order the cells name them; an organisation named twice in a row
+    is kept once, with its first role."""
+    parts = []
+    for column, default_role in ORGANISATION_COLUMNS.items():
+        cells = frame[column].map(lambda value: [] if is_missing(value) else [
+            organisation_entry(atom, default_role)
+            for atom in str(value).split(SEPARATOR) if atom.strip()]).explode().dropna()
+        parts.append(pd.DataFrame({
+            "org_name": [name for name, _ in cells], "role": [role for _, role in cells],
+            "runs": column == "organisation_name"}, index=cells.index))
+    entries = pd.concat(parts).sort_index(kind="stable")
+    entries["org_name"] = clean_text_series(entries["org_name"])
+    entries = entries[entries["org_name"].notna()]
+    entries["org_id"] = entries["org_name"].map(organisation_id)
+    entries = entries.set_index("org_id", append=True)
+    entries = entries[~entries.index.duplicated()].reset_index("org_id")
+    return entries.rename_axis(frame.index.name)
+
+
 def organisations(frame: pd.DataFrame, source: str, wave: pd.Series,
                   places: pd.DataFrame) -> pd.DataFrame:
-    """One organisation record per organisation name and wave (the first row
-    naming it), with that row's place (``places``: the project records)."""
-    names = clean_text_series(frame["organisation_name"])
-    rows = frame[names.notna()]
-    named = names[names.notna()]
+    """One organisation record per organisation and wave (the first row naming
+    it), with that row's place (``places``: the project records); the type and
+    size cells describe the organisations the row's ``organisation_name`` names."""
+    entries = organisation_entries(frame)
+    rows = frame.loc[entries.index]
+    runs = entries["runs"].to_numpy()
     found = pd.concat([
-        key_columns(rows, source, "organisation", named.map(organisation_id),
-                    wave[rows.index], named),
-        org_type_columns(rows["organisation_type"]),
-        size_columns(rows["organisation_size"]),
-        places.loc[rows.index, ["country_code", "country_flag", "latitude", "longitude",
-                                "coord_flag", "nearest_country_code"]],
-        flag_suspects(named),
+        key_columns(rows, source, "organisation", entries["org_id"], wave[entries.index],
+                    entries["org_name"]),
+        org_type_columns(rows["organisation_type"].where(runs, "")),
+        size_columns(rows["organisation_size"].where(runs, "")),
+        places.loc[entries.index, ["country_code", "country_flag", "latitude", "longitude",
+                                   "coord_flag", "nearest_country_code"]],
+        flag_suspects(entries["org_name"]),
     ], axis=1)
     return found.drop_duplicates(subset=["wave", "org_id"])
 
 
 def links(frame: pd.DataFrame, source: str, wave: pd.Series) -> pd.DataFrame:
-    """Each row's project with its organisation (rows naming one)."""
-    names = clean_text_series(frame["organisation_name"])
-    rows = frame[names.notna()]
+    """Each row's project with each organisation it names, and its role."""
+    entries = organisation_entries(frame)
+    rows = frame.loc[entries.index]
     return pd.concat([source_columns(rows, source), pd.DataFrame({
-        "project_id": rows["platform_id"].str.strip(),
-        "org_id": names[rows.index].map(organisation_id), "wave": wave[rows.index],
-        "role": None}, index=rows.index)], axis=1)
+        "project_id": rows["platform_id"].str.strip(), "org_id": entries["org_id"],
+        "wave": wave[entries.index], "role": entries["role"]}, index=entries.index)], axis=1)
 
 
 def extract_waves(frame: pd.DataFrame, source: str, default_wave: int
