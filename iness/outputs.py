@@ -81,6 +81,10 @@ def _stop(signum, _frame) -> None:
     watchdog = threading.Timer(STOP_DEADLINE, _exit_now, (signum,))
     watchdog.daemon = True
     watchdog.start()
+    # the kernels were just killed: the notebook client's cleanup tasks then fail
+    # inside asyncio's shutdown, which logs them; a stop says one line, not those
+    import logging
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     raise Interrupted(signum)
 
 
