@@ -138,7 +138,8 @@ def merge(sample: pd.DataFrame, folder: Path, adjudicated: Path | None = None):
 
 
 @functools.lru_cache(maxsize=2)
-def _settled_tables(codings: bytes) -> tuple[dict, object]:
+def _settled_tables(codings: bytes, home: str) -> tuple[dict, object]:
+    """(cached by the coding's bytes and the project home DSI4EU is read from)"""
     from iness.build import dsi4eu_projects, dsi4eu_quality, survey_tables
     from iness.store import codes
     with tempfile.TemporaryDirectory() as scratch:
@@ -156,7 +157,8 @@ def settled_survey(codings: Path) -> tuple[dict, object]:
     builds them: the classifier trained on DSI4EU's coding and the survey's
     coded units, measured on those units out of fold (none where DSI4EU is
     not built)."""
-    return _settled_tables(Path(codings).read_bytes())
+    from iness.paths import processed_dir
+    return _settled_tables(Path(codings).read_bytes(), str(processed_dir()))
 
 
 def example_shares(tables: dict, sample: pd.DataFrame) -> pd.DataFrame:
