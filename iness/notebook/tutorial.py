@@ -110,11 +110,19 @@ def shipped_adjudication() -> Path:
     return EXAMPLE_SHEETS / "adjudication.xlsx"
 
 
+#: the temporary folders handed out, removed when Python exits
+_SCRATCH: list[tempfile.TemporaryDirectory] = []
+
+
 def workbench_folder(keep: bool = False) -> Path:
-    """Where the walk-through writes: a new temporary folder, or, only when the
-    student asks to ``keep`` the files, ``data/coding/example_survey/`` (the
-    folder ``iness survey`` reads the settled coding from)."""
-    return coding_dir(EXAMPLE_NAME) if keep else Path(tempfile.mkdtemp(prefix="iness-tutorial-"))
+    """Where the walk-through writes: a new temporary folder (removed when the
+    kernel stops), or, only when the student asks to ``keep`` the files,
+    ``data/coding/example_survey/`` (where ``iness survey`` reads the settled coding)."""
+    if keep:
+        return coding_dir(EXAMPLE_NAME)
+    _SCRATCH.append(tempfile.TemporaryDirectory(prefix="iness-tutorial-",
+                                                ignore_cleanup_errors=True))
+    return Path(_SCRATCH[-1].name)
 
 
 def write_sample(sample: pd.DataFrame, folder: Path) -> list[str]:

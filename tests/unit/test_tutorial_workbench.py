@@ -49,7 +49,6 @@ def test_a_folder_is_temporary_unless_kept(tmp_path, monkeypatch):
     assert tutorial.workbench_folder(keep=True) == tmp_path / "data" / "coding" / "example_survey"
     scratch = tutorial.workbench_folder()
     assert tmp_path not in scratch.parents and scratch.is_dir()
-    scratch.rmdir()
 
 
 def test_without_dsi4eu_the_shares_are_the_sample_s(tmp_path, monkeypatch):
