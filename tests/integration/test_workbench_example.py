@@ -5,12 +5,14 @@ coders' alpha, the classifier measured on the survey's own coded units and the
 prediction-powered shares; and the same survey without a coding, whose
 classifier shares are labelled unvalidated."""
 import hashlib
+import html.parser
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from iness.analysis import findings
@@ -50,9 +52,41 @@ def iness(home: Path, *args: str) -> str:
     return result.stdout
 
 
+class Outputs(html.parser.HTMLParser):
+    """The text a page's code cells printed or displayed (not their source, not the prose)."""
+    VOID = {"br", "img", "hr", "meta", "link", "input", "col", "wbr", "source"}
+
+    def __init__(self):
+        super().__init__()
+        self.depth, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        if self.depth or "jp-Cell-outputWrapper" in (dict(attrs).get("class") or ""):
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if self.depth and tag not in self.VOID:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.parts.append(data)
+
+
+def output_text(page: str) -> str:
+    parser = Outputs()
+    parser.feed(page)
+    return " ".join(" ".join(parser.parts).split())
+
+
 def pages(home: Path, name: str) -> dict[str, str]:
+    """The outputs of the survey's pages 02 and 03, by notebook."""
     folder = home / "reports" / name
-    return {path.stem: path.read_text() for path in folder.glob("0[23]_*.html")}
+    found = {path.stem: output_text(path.read_text()) for path in folder.glob("0[23]_*.html")}
+    assert set(found) == {Path(name).stem for name in NOTEBOOKS}
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -82,18 +116,27 @@ def test_merge_prints_alpha_per_variable_and_never_writes_into_the_sheets(coded)
 
 
 def test_report_shows_alpha_f1_on_the_survey_and_ppi_shares(coded):
-    page = coded["pages"]["02_social_issues"]
-    assert "Krippendorff" in page and "alpha" in page            # the coders' agreement
-    assert "Cross-validated on this survey" in page              # F1 on its own coded units
-    assert "Prediction-powered" in page and "95 % CI" in page    # PPI shares, intervals
+    folder = coded["home"] / "data" / "coding" / SURVEY.stem
+    reliability = pd.read_csv(folder / "reliability.csv")
+    pooled = reliability.query("variable == 'categories' and target == 'all'")["alpha"].iloc[0]
+    units = len(pd.read_csv(folder / "sample.csv"))
+    issues, activities = coded["pages"]["02_social_issues"], coded["pages"]["03_key_activities"]
+    # the coders' alpha per variable, as merge measured it
+    assert "variable target n agreement kappa alpha" in issues
+    assert f"Krippendorff's alpha {pooled:.2f} on the categories" in issues
+    # the classifier measured on the survey's own coded units
+    assert f"Cross-validated on this survey's {units} coded units" in issues
+    assert "Cross-validated on this survey's" in activities
     for name, text in coded["pages"].items():
-        assert "unvalidated on this survey" not in text, name
+        # prediction-powered shares with their intervals, never labelled unvalidated
+        assert "Prediction-powered (Angelopoulos et al. 2023)" in text, name
+        assert "(prediction-powered," in text and "95 % CI" in text, name
+        assert "unvalidated" not in text, name
 
 
 def test_without_a_coding_the_classifier_is_unvalidated_and_no_ppi(tmp_path):
     home = make_home(tmp_path / "home")
     iness(home, "survey", str(SURVEY), "--lang", "en")
-    found = pages(home, SURVEY.stem)
-    assert "unvalidated on this survey" in found["02_social_issues"]
-    for name, text in found.items():
-        assert "Prediction-powered" not in text, name
+    for name, text in pages(home, SURVEY.stem).items():
+        assert "The classifier is unvalidated on this survey" in text, name
+        assert "prediction-powered" not in text.lower(), name
