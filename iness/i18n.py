@@ -119,7 +119,7 @@ def translate(message: str, context: str | None = None, lang: str | None = None)
                 "(python -m iness.i18n update NOTEBOOK)")
         MISSING.add((lang, context, message))
         return message
-    return found
+    return typography(found, lang)
 
 
 def _(message: str) -> str:
@@ -133,7 +133,65 @@ def column(name):
     category labels, come translated already)."""
     if language() == SOURCE_LANGUAGE or not isinstance(name, str):
         return name
-    return catalogue(language()).get((COLUMN_CONTEXT, name), name)
+    return typography(catalogue(language()).get((COLUMN_CONTEXT, name), name))
+
+
+# ---------------------------------------------------------------- typography
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+#: what typography never touches: fenced and inline code, HTML tags, addresses,
+#: format placeholders (``{n:,}``) and LaTeX commands
+_PROTECTED = re.compile(r"```.*?```|`[^`\n]*`|<[^<>\n]*>|https?://[^\s)>\]]+|\{[^{}\s]*\}"
+                        r"|\\[A-Za-z%]+|&#?[A-Za-z0-9]+;", re.DOTALL)
+#: what may follow ; : ! ? in running text (so that ``a:b``, ``?x=1``, ``![img]`` stay)
+_AFTER_MARK = r"(?=\s|$|[*_)\]»\"'<.,|])"
+_FRENCH_RULES = (
+    # an ordinary or wide no-break space before ; : ! ? becomes a narrow one
+    (re.compile(r"[ \u00a0]+([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    # none at all after a letter or closing mark: one is added (not after digits: 10:30)
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ)\]»*_\ue001])([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    # inside « »
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NARROW_NBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NARROW_NBSP + "»"),
+    # a number and its percent sign or unit, « n° » and its number
+    (re.compile(r"(?<=[0-9\ue001])[ \u202f]?(%|€|k€|M€|km|kg|ms)(?![A-Za-z])"), NBSP + r"\1"),
+    (re.compile(r"\b([nN]°)[ \u202f]?(?=[0-9\ue000])"), r"\1" + NBSP),
+)
+
+
+def typography(text, lang: str | None = None):
+    """``text`` with the language's typographic spaces: in French a narrow no-break
+    space (U+202F) before ``; : ! ?`` and inside « », a no-break space (U+00A0)
+    between a number and ``%`` or its unit and after « n° »; code, tags,
+    addresses and ``{placeholders}`` are left as they are. Other languages,
+    and anything not a string, unchanged. Applying it twice changes nothing.
+
+    >>> typography("Valeurs: « oui » ; 63 % des n° 5 ?", "fr") == (
+    ...     "Valeurs\u202f: «\u202foui\u202f»\u202f; 63\u00a0% des n°\u00a05\u202f?")
+    True
+    >>> typography("see https://a.org/?q=1 and `x: int`", "fr")
+    'see https://a.org/?q=1 and `x: int`'
+    >>> typography("{share} % des {n:,} projets: {k}!", "fr") == (
+    ...     "{share}\u00a0% des {n:,} projets\u202f: {k}\u202f!")
+    True
+    """
+    if not isinstance(text, str) or language(lang) != "fr" or not text:
+        return text
+    kept = []
+
+    def keep(match):
+        kept.append(match.group(0))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = _french_spaces(_PROTECTED.sub(keep, text))
+    return re.sub("\ue000([0-9]+)\ue001", lambda match: kept[int(match.group(1))], text)
+
+
+def _french_spaces(text: str) -> str:
+    for pattern, replacement in _FRENCH_RULES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 # ---------------------------------------------------------------- the package's words
@@ -156,7 +214,86 @@ def label(key: str, lang: str | None = None, default: str | None = None) -> str:
         if default is not None:
             return default
         raise KeyError(f"no label {key!r} in {LABELS.name}")
-    return table.loc[key, language(lang)]
+    lang = language(lang)
+    return typography(table.loc[key, lang], lang)
+
+
+# ---------------------------------------------------------------- the glossary
+
+GLOSSARY = CATALOGUE_DIR / "glossary.csv"
+#: package data whose French columns are read by the glossary check (file, columns)
+FRENCH_COLUMNS = (("labels.csv", ("fr",)),
+                  ("codebook/variables.csv", ("applies_to_fr", "question_fr", "instruction_fr")),
+                  ("codebook/values.csv", ("definition_fr", "include_fr", "exclude_fr")),
+                  ("codebook/rules.csv", ("case_fr", "rule_fr")),
+                  ("tables/dictionary.csv", ("meaning_fr",)),
+                  ("tables/tables.csv", ("meaning_fr",)),
+                  ("frameworks/crosswalk_fr.csv", ("justification_fr",)),
+                  ("references.csv", ("reference_fr",)))
+
+
+@lru_cache(maxsize=1)
+def glossary():
+    """One French word per concept of the field (``glossary.csv``): concept_id,
+    english, french, source (``talk`` when it is the talk's own word), note, and
+    ``variants_rejected``, the other French words a text must not use for it."""
+    import pandas as pd
+    return pd.read_csv(GLOSSARY, dtype=str, keep_default_na=False).set_index("concept_id")
+
+
+def _variant_pattern(variant: str) -> re.Pattern:
+    words = r"[ \u00a0\u202f]+".join(re.escape(word) for word in variant.split())
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+
+
+def glossary_breaches(text: str) -> list[tuple[str, str]]:
+    """(concept, variant) of every rejected variant a French text uses, outside
+    code, tags and addresses, and outside a parenthesis glossing the English
+    word: « table de correspondance (crosswalk) » is fine.
+
+    >>> glossary_breaches("le livre de codes et la table de correspondance (crosswalk)")
+    [('codebook', 'livre de codes')]
+    """
+    text = _PROTECTED.sub(" ", text)
+    found = []
+    for concept, row in glossary().iterrows():
+        gloss = re.compile(rf"\(\s*\*?{re.escape(row['english'])}\*?\s*\)", re.IGNORECASE)
+        plain = gloss.sub(" ", text)
+        for variant in filter(None, row["variants_rejected"].split("|")):
+            if _variant_pattern(variant).search(plain):
+                found.append((concept, variant))
+    return found
+
+
+def french_texts(lang: str = "fr"):
+    """(where, text) of every French text the package holds: each translation of
+    each catalogue, and each French cell of its data files."""
+    import pandas as pd
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.po")):
+        for message in _read_po(path):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for text in filter(None, strings):
+                first = message.id[0] if isinstance(message.id, tuple) else message.id
+                first = re.sub(r"\s+", " ", first)[:50]
+                yield f"{path.name}, entry {first!r}", text
+    for name, columns in FRENCH_COLUMNS:
+        path = PACKAGE_DATA / name
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in columns:
+            for row, text in enumerate(frame.get(column, []), start=2):
+                yield f"{name}, row {row}, column {column}", text
+
+
+def glossary_problems(lang: str = "fr") -> list[str]:
+    """One line per French text that uses a variant the glossary rejects."""
+    problems = []
+    for where, text in french_texts(lang):
+        for concept, variant in glossary_breaches(text):
+            problems.append(f"{where}: uses « {variant} » for {concept}; the glossary says "
+                            f"« {glossary().loc[concept, 'french']} »")
+    return problems
 
 
 # ---------------------------------------------------------------- numbers
@@ -286,11 +423,12 @@ def completeness(path: Path, lang: str = "fr") -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m iness.i18n update NOTEBOOK... [--lang fr]`` and
-    ``python -m iness.i18n check NOTEBOOK... [--lang fr]``."""
+    ``python -m iness.i18n check [NOTEBOOK...] [--lang fr]`` (completeness of the
+    notebooks' catalogues, and every French text against the glossary)."""
     import argparse
     parser = argparse.ArgumentParser(prog="python -m iness.i18n")
     parser.add_argument("action", choices=("update", "check"))
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--lang", default="fr", choices=LANGUAGES[1:])
     args = parser.parse_args(argv)
     status = 0
@@ -306,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
             first = re.sub(r"\s+", " ", message)[:70]
             print(f"  missing [{context or 'code'}] {first}")
         status |= bool(counts["missing"]) and args.action == "check"
+    if args.action == "check":
+        problems = glossary_problems(args.lang)
+        for line in problems:
+            print(line)
+        print(f"glossary ({GLOSSARY.name}): {len(problems)} French texts use a rejected variant")
+        status |= bool(problems)
     return int(status)
 
 

@@ -1,0 +1,94 @@
+"""The French edition's typography, glossary and catalogues (issue 23)."""
+import re
+
+import pytest
+
+from iness import i18n
+
+NARROW, NBSP = "\u202f", "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def english_after():
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.parametrize("english, french", [
+    ("Valeurs: oui", f"Valeurs{NARROW}: oui"),
+    ("cas : limite ; fin !", f"cas{NARROW}: limite{NARROW}; fin{NARROW}!"),
+    (f"déjà{NBSP}: fait", f"déjà{NARROW}: fait"),
+    ("« exposé »", f"«{NARROW}exposé{NARROW}»"),
+    ("63 % et 5%", f"63{NBSP}% et 5{NBSP}%"),
+    ("le n° 5", f"le n°{NBSP}5"),
+    ("**Question:** pourquoi?", f"**Question{NARROW}:** pourquoi{NARROW}?"),
+    ("{share} % de {n}: {k}", f"{{share}}{NBSP}% de {{n}}{NARROW}: {{k}}"),
+])
+def test_french_typography(english, french):
+    assert i18n.typography(english, "fr") == french
+    assert i18n.typography(french, "fr") == french  # twice changes nothing
+
+
+@pytest.mark.parametrize("kept", [
+    "https://example.org/a?b=1", "`x: int`", "category:education", "10:30", "![figure](a.png)",
+    '<a href="codebook.html">', "&amp; &#8239;", "{n:,}", "16 \\%", "| :--- |",
+])
+def test_typography_leaves_code_addresses_and_markup_alone(kept):
+    assert i18n.typography(kept, "fr") == kept
+
+
+def test_typography_is_french_only():
+    assert i18n.typography("Values: yes ; 5 %", "en") == "Values: yes ; 5 %"
+    assert i18n.typography(None, "fr") is None
+
+
+def test_labels_and_catalogue_lookups_come_out_with_french_typography():
+    i18n.set_language("fr")
+    texts = [i18n.label(key) for key in i18n.labels().index]
+    texts += list(i18n.catalogue("fr").values())
+    typeset = [i18n.typography(text) for text in texts if isinstance(text, str)]
+    assert [i18n.label(key) for key in i18n.labels().index] == typeset[:len(i18n.labels())]
+    bad = [text for text in typeset if re.search(r" [;:!?»]|« ", text)]
+    assert not bad, bad[:3]
+
+
+def placeholders(text):
+    return sorted(re.findall(r"\{([A-Za-z_][A-Za-z0-9_]*)[^{}]*\}", text))
+
+
+def test_catalogues_keep_every_placeholder_of_their_english():
+    """Lint: a translation that drops, adds or renames a ``{placeholder}`` breaks
+    ``.format`` or loses a number."""
+    from babel.messages.pofile import read_po
+    wrong = []
+    for path in sorted((i18n.CATALOGUE_DIR / "fr").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id or not message.string or isinstance(message.id, tuple):
+                    continue
+                if message.context and message.context.startswith("cell:"):
+                    continue  # Markdown, not formatted
+                if placeholders(message.id) != placeholders(message.string):
+                    wrong.append(f"{path.name}: {message.id[:50]!r}")
+    assert not wrong, wrong
+
+
+def test_the_glossary_is_well_formed():
+    table = i18n.glossary()
+    assert list(table.columns) == ["english", "french", "source", "note", "variants_rejected"]
+    assert table.index.is_unique and table["french"].str.len().gt(0).all()
+    assert set(table["source"]) <= {"talk", "field"}
+    # a word is never both the glossary's choice and a rejected variant
+    for concept, row in table.iterrows():
+        assert not i18n.glossary_breaches(row["french"]), concept
+
+
+def test_the_glossary_check_finds_a_rejected_variant_and_allows_a_gloss():
+    assert ("codebook", "livre de codes") in i18n.glossary_breaches("Le livre de codes dit")
+    assert not i18n.glossary_breaches("la table de correspondance (crosswalk), `crosswalk.csv`")
+    assert not i18n.glossary_breaches("classement multi-étiquettes")
+
+
+def test_every_french_text_follows_the_glossary():
+    problems = i18n.glossary_problems()
+    assert not problems, "\n".join(problems[:20])
