@@ -92,3 +92,22 @@ def test_the_glossary_check_finds_a_rejected_variant_and_allows_a_gloss():
 def test_every_french_text_follows_the_glossary():
     problems = i18n.glossary_problems()
     assert not problems, "\n".join(problems[:20])
+
+
+def test_the_french_codebook_names_each_value_once_and_in_french():
+    from iness.reference import codebook
+    page = codebook.render_markdown("fr")
+    for value_id in codebook.allowed("resources") + codebook.allowed("scope"):
+        assert f"({value_id})" not in page and f"· `{value_id}`" in page
+    assert "**Ventes (marché)** · `market_sales`" in page and "**Faible** · `low`" in page
+    assert "serrée" not in page and "## Texte exploitable · `usable`" in page
+    assert not re.search(r" [;:!?»]|« |[a-zé]:", page.replace("`", " ")), "French typography"
+
+
+def test_french_references_and_dictionary_are_typeset_and_localised():
+    from iness.reference import dictionary, references
+    bibliography = references.bibliography(lang="fr")
+    assert "Bruxelles\u202f: Commission européenne\u202f; Londres\u202f: Nesta" in bibliography
+    assert "*La Grande Transformation." in bibliography and "Brussels" not in bibliography
+    page = dictionary.dictionary_markdown("fr")
+    assert "Clé\u202f:" in page and "enquête propre" not in page
