@@ -87,7 +87,8 @@ def catalogue(lang: str) -> dict[tuple[str | None, str], str]:
     found: dict[tuple[str | None, str], tuple[str, Path]] = {}
     for path in sorted((CATALOGUE_DIR / lang).glob("*.po")):
         for message in _read_po(path):
-            if not message.id or not message.string or message.fuzzy:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not message.id or not all(strings) or message.fuzzy:
                 continue
             key = (message.context, message.id)
             if key in found and found[key][0] != message.string:
@@ -127,6 +128,35 @@ def _(message: str) -> str:
     return translate(message)
 
 
+def plural_index(n, lang: str | None = None) -> int:
+    """Which plural form of a message ``n`` takes in the language (gettext's
+    index, from Babel's plural rules: French says « 0 plateforme », « 2 plateformes »)."""
+    import gettext
+    from babel.messages.plurals import get_plural
+    return gettext.c2py(get_plural(lang_locale(language(lang))).plural_expr)(int(n))
+
+
+def ngettext(singular: str, plural: str, n, context: str | None = None,
+             lang: str | None = None) -> str:
+    """gettext's count form: the message for ``n`` in the language set, whole
+    (``ngettext("{n} platform", "{n} platforms", n).format(n=num(n))``). In
+    English, ``singular`` for 1 and ``plural`` otherwise; a missing translation
+    is treated as :func:`translate` treats one."""
+    lang = language(lang)
+    english = singular if n == 1 else plural
+    if lang == SOURCE_LANGUAGE:
+        return english
+    forms = catalogue(lang).get((context, (singular, plural)))
+    if forms is None:
+        if strict():
+            raise MissingTranslation(f"no {lang} translation of the count message "
+                                     f"{singular[:80]!r}: add it to a catalogue in "
+                                     f"{CATALOGUE_DIR / lang}")
+        MISSING.add((lang, context, singular))
+        return english
+    return typography(forms[min(plural_index(n, lang), len(forms) - 1)], lang)
+
+
 def column(name):
     """A table header in the language set: its translation when a catalogue has
     one (context ``column``), else as it is (headers that are data, such as
@@ -150,7 +180,8 @@ _FRENCH_RULES = (
     # an ordinary or wide no-break space before ; : ! ? becomes a narrow one
     (re.compile(r"[ \u00a0]+([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
     # none at all after a letter or closing mark: one is added (not after digits: 10:30)
-    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ)\]»*_\ue001])([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ)\]»*_%\ue001])(:)" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ0-9)\]»*_%\ue001])([;!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
     # inside « »
     (re.compile(r"«[ \u00a0\u202f]*"), "«" + NARROW_NBSP),
     (re.compile(r"[ \u00a0\u202f]*»"), NARROW_NBSP + "»"),
@@ -329,6 +360,93 @@ def group_mark(lang: str | None = None) -> str:
     return get_group_symbol(lang_locale(language(lang)))
 
 
+# ---------------------------------------------------------------- dates and sentences
+
+def long_date(value, lang: str | None = None) -> str:
+    """A date written out as prose writes it (Babel, CLDR): ``26 March 2017``,
+    ``26 mars 2017``; ``value`` a date, a datetime, a pandas Timestamp or ISO text."""
+    import datetime
+    from babel.dates import format_date
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return format_date(value, format="long", locale=lang_locale(language(lang)))
+
+
+#: small whole numbers in words, for a sentence that would start with a digit
+NUMBER_WORDS = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+           "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"),
+}
+
+
+def spelled(n, lang: str | None = None, feminine: bool = False) -> str:
+    """A whole number up to sixteen in words (« une » when ``feminine``), any
+    other number in figures: ``spelled(3, "fr") == "trois"``."""
+    lang = language(lang)
+    if float(n).is_integer() and 0 <= int(n) < len(NUMBER_WORDS[lang]):
+        word = NUMBER_WORDS[lang][int(n)]
+        return "une" if feminine and word == "un" else word
+    return num(n, lang=lang)
+
+
+#: a sentence's first number (digits with their group marks, maybe a decimal, a %)
+_OPENING_NUMBER = re.compile(r"(?P<n>[0-9][0-9\u202f\u00a0 ]*(?:[.,][0-9]+)?)(?P<rest>.*)",
+                             re.DOTALL)
+#: where a sentence starts: the text's start, or after . ! ? and a space, unless
+#: the word before is an abbreviation (p. 12, fig. 3, et al. 2015)
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[ \n]+)(?=[0-9])")
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:p|pp|fig|vol|cf|al|éd|n|no|chap|art)\.$", re.IGNORECASE)
+#: a Markdown list item (``1. ``) or a year (``2016 :``) is not a count
+_NOT_A_COUNT = re.compile(r"[0-9]+[.)] |(?:19|20)[0-9]{2}(?:[ \u00a0\u202f]*[:;,)–-]|$)")
+
+
+def _open_sentence(text: str, lang: str) -> str:
+    if _NOT_A_COUNT.match(text):
+        return text
+    found = _OPENING_NUMBER.match(text)
+    figures = found.group("n").rstrip()
+    rest = found.group("rest") if found.group("n") == figures else (
+        found.group("n")[len(figures):] + found.group("rest"))
+    if figures.isdigit() and 2 <= int(figures) < len(NUMBER_WORDS[lang]) \
+            and not rest.lstrip().startswith("%"):
+        return NUMBER_WORDS[lang][int(figures)].capitalize() + rest
+    return ("Au total, " if lang == "fr" else "In all, ") + text
+
+
+def sentence_starts(text: str, lang: str | None = None) -> str:
+    """French never starts a sentence with a digit: a count up to sixteen is
+    written in words (« Trois plateformes… »), any other number is led in
+    (« Au total, 30 % des plateformes… »). List items and years are left.
+    English text is returned as it is.
+
+    >>> sentence_starts("3 plateformes. 30 % des projets. 1. Un item", "fr")
+    'Trois plateformes. Au total, 30 % des projets. 1. Un item'
+    """
+    lang = language(lang)
+    if lang == SOURCE_LANGUAGE or not isinstance(text, str):
+        return text
+    out, position = [], 0
+    starts = [found.end() for found in _SENTENCE_START.finditer(text)
+              if not _ABBREVIATION.search(text[:found.start()])]
+    for index, start in enumerate(starts):
+        out.append(text[position:start])
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        out.append(_open_sentence(text[start:end], lang))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def polish(text, lang: str | None = None):
+    """A computed French sentence as it is printed: sentences opened in words
+    (:func:`sentence_starts`) and French typography (:func:`typography`)."""
+    return typography(sentence_starts(text, lang), lang)
+
+
 # ---------------------------------------------------------------- notebooks
 
 def translate_notebook(notebook, lang: str):
@@ -350,10 +468,16 @@ def _code_without_magics(source: str) -> str:
 
 
 def marked_messages(source: str) -> list[str]:
-    """The literal messages of every ``_("...")`` call in Python code."""
+    """The literal messages of every ``_("...")`` call in Python code, and the
+    (singular, plural) pair of every ``ngettext("...", "...", n)``."""
     found = []
     for node in ast.walk(ast.parse(_code_without_magics(source))):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "ngettext" and len(node.args) >= 2
+                and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                        for arg in node.args[:2])):
+            found.append((node.args[0].value, node.args[1].value))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "_" and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):

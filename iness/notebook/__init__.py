@@ -31,7 +31,7 @@ class Say:
 
 
 def say(text: str) -> Say:
-    return Say(text)
+    return Say(i18n.polish(text))
 
 
 def show_table(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:

@@ -111,3 +111,49 @@ def test_french_references_and_dictionary_are_typeset_and_localised():
     assert "*La Grande Transformation." in bibliography and "Brussels" not in bibliography
     page = dictionary.dictionary_markdown("fr")
     assert "Clé\u202f:" in page and "enquête propre" not in page
+
+
+def test_count_sentences_take_the_plural_form_of_the_language(tmp_path, monkeypatch):
+    monkeypatch.setattr(i18n, "CATALOGUE_DIR", tmp_path)
+    (tmp_path / "fr").mkdir()
+    (tmp_path / "fr" / "x.po").write_text(
+        'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=2; plural=(n > 1);\\n"\n\n'
+        'msgid "{n} example is hybrid"\nmsgid_plural "{n} examples are hybrid"\n'
+        'msgstr[0] "{n} exemple est hybride"\nmsgstr[1] "{n} exemples sont hybrides"\n',
+        encoding="utf-8")
+    i18n.catalogue.cache_clear()
+    try:
+        forms = [i18n.ngettext("{n} example is hybrid", "{n} examples are hybrid", n, lang=lang)
+                 for lang in ("en", "fr") for n in (0, 1, 2)]
+        assert forms == ["{n} examples are hybrid", "{n} example is hybrid",
+                         "{n} examples are hybrid", "{n} exemple est hybride",
+                         "{n} exemple est hybride", "{n} exemples sont hybrides"]
+        monkeypatch.setenv(i18n.STRICT_VARIABLE, "1")
+        with pytest.raises(i18n.MissingTranslation, match="count message"):
+            i18n.ngettext("{n} cat", "{n} cats", 2, lang="fr")
+    finally:
+        i18n.catalogue.cache_clear()
+
+
+def test_ngettext_calls_are_collected_for_the_catalogue():
+    code = 'say(ngettext("{n} platform", "{n} platforms", n).format(n=n)); _("Done")'
+    assert sorted(i18n.marked_messages(code), key=str) == [("{n} platform", "{n} platforms"),
+                                                            "Done"]
+
+
+def test_dates_are_written_out_and_french_sentences_never_open_with_a_digit():
+    import datetime
+    assert i18n.long_date("2017-03-26", "fr") == "26 mars 2017"
+    assert i18n.long_date(datetime.datetime(2017, 3, 26, 12), "en") == "26 March 2017"
+    assert i18n.spelled(1, "fr", feminine=True) == "une" and i18n.spelled(40, "fr") == "40"
+    opened = i18n.sentence_starts("7 plateformes. 30 % des projets. 2016 : x. 1. Liste", "fr")
+    assert opened == "Sept plateformes. Au total, 30 % des projets. 2016 : x. 1. Liste"
+    assert i18n.sentence_starts("7 platforms.", "en") == "7 platforms."
+    assert i18n.sentence_starts("Voir p. 12 ici.", "fr") == "Voir p. 12 ici."
+
+
+def test_computed_sentences_are_polished_in_french_only():
+    from iness.notebook import say
+    assert say("3 of 7; done").text == "3 of 7; done"
+    i18n.set_language("fr")
+    assert say("3 des 7; fait").text == "Trois des 7\u202f; fait"
