@@ -157,3 +157,20 @@ def test_computed_sentences_are_polished_in_french_only():
     assert say("3 of 7; done").text == "3 of 7; done"
     i18n.set_language("fr")
     assert say("3 des 7; fait").text == "Trois des 7\u202f; fait"
+
+
+def test_every_crosswalk_row_reads_in_french():
+    """Each justification has its French (crosswalk_fr.csv) and each revision note
+    parses in the form revise_crosswalk.py writes, so that the French pages show
+    no English from crosswalk.csv; English is left as written."""
+    from iness.reference import crosswalk_fr, taxonomy
+    english = taxonomy.crosswalk(include_dropped=True)
+    i18n.set_language("fr")
+    french = taxonomy.crosswalk(include_dropped=True)
+    assert set(english["justification"].dropna()) <= set(crosswalk_fr.justifications())
+    assert not french["justification"].isin(english["justification"]).all()
+    notes = french.loc[english["revision_note"].notna(), "revision_note"]
+    assert notes.str.match("(précision faible|quasi universel|alimente deux cadres)").all()
+    assert not notes.str.contains(r"[0-9]\.[0-9]|[0-9]%").any()
+    with pytest.raises(ValueError, match="revision_note"):
+        crosswalk_fr.revision_note("dropped by hand", "fr")
