@@ -174,3 +174,10 @@ def test_every_crosswalk_row_reads_in_french():
     assert not notes.str.contains(r"[0-9]\.[0-9]|[0-9]%").any()
     with pytest.raises(ValueError, match="revision_note"):
         crosswalk_fr.revision_note("dropped by hand", "fr")
+
+
+def test_overseas_departments_count_as_france():
+    from iness.reference import overseas
+    import pandas as pd
+    assert set(overseas.overseas_regions().index) == {"GP", "MQ", "GF", "RE", "YT"}
+    assert overseas.as_country(pd.Series(["RE", "YT", "BE"])).tolist() == ["FR", "FR", "BE"]
