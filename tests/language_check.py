@@ -23,15 +23,38 @@ ALLOWED = (
     "LaTeX", "booktabs", "CSV", "PDF", "PNG", "Parquet", "JupyterLab", "pandas", "Python",
     "scikit-learn", "StepMix", "NetworkX", "Krippendorff", "Cohen", "Wilson", "Polanyi",
     "Laville", "Gossart", "empowerment", "lift", "tags", "tag", "Babel", "PPI", "BIC", "F1",
+    "English edition", "French edition", "version anglaise", "édition française",
 )
 #: how the page's blocks are cut into segments to identify
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\s+[·—–]\s+")
-_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
-_WORD = re.compile(r"[A-Za-zÀ-ÿ'’-]{2,}")
+_QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
+_WORD = re.compile(r"(?<!\S)[A-Za-zÀ-ÿ'’-]{2,}[.,;:!?)»]*(?!\S)")
+#: identifiers, file names, addresses and numbers: code, not words
+_IDENTIFIER = re.compile(r"\S*[_/0-9]\S*|\S+\.(?:ipynb|csv|html|tex|py)\b")
+#: a bibliographic entry (author-year): titles stay in their own language
+_REFERENCE = re.compile(r"\((?:1[89]|20)[0-9]{2}[a-z]?(?: \[[0-9]{4}\])?\)\.")
+#: a table cell that lists values (names, tags) rather than saying something
+_LIST_SEPARATOR = re.compile(r"\s*[;,]\s*")
 MIN_WORDS = 4
 MIN_CELL_WORDS = 5
 BLOCKS = ("title", "h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "th", "caption", "summary",
           "figcaption", "dt", "dd", "blockquote", "footer", "td")
+
+
+@lru_cache(maxsize=1)
+def talk_phrases() -> tuple[str, ...]:
+    """The talk's own words, quoted by the package data in both editions: its
+    slide titles and the weaknesses as it words them."""
+    import pandas as pd
+    from iness.paths import PACKAGE_DATA
+    frameworks = PACKAGE_DATA / "frameworks"
+    weaknesses = pd.read_csv(frameworks / "weaknesses.csv", dtype=str, keep_default_na=False)
+    examples = pd.read_csv(frameworks / "hybrid_examples.csv", dtype=str, keep_default_na=False)
+    slides = [part.strip() for text in examples["talk_slide"] for part in text.split(";")]
+    platforms = pd.read_csv(frameworks / "examples.csv", dtype=str, keep_default_na=False)
+    phrases = [*weaknesses["label_fr"], *slides, *examples["talk_wording"],
+               *platforms["platform"]]
+    return tuple(sorted({p for p in phrases if p}, key=len, reverse=True))
 
 
 @lru_cache(maxsize=1)
@@ -43,13 +66,46 @@ def identifier():
     return found
 
 
-def visible_blocks(page: str, skip_lists: bool = False) -> list[tuple[str, str]]:
+#: the columns of a survey's clean tables whose values are data, not the report's words
+DATA_COLUMNS = {"projects.csv": ("project_name",), "organisations.csv": ("org_name",),
+                "tags.csv": ("tag", "raw_value")}
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def data_values(tables: Path) -> str:
+    """Every name and tag of a survey's clean tables, in one searchable text."""
+    import pandas as pd
+    values = []
+    for name, columns in DATA_COLUMNS.items():
+        if (tables / name).is_file():
+            frame = pd.read_csv(tables / name, dtype=str, keep_default_na=False,
+                                usecols=lambda column: column in columns)
+            values += [_plain(text) for column in frame for text in frame[column]]
+    return "\n" + "\n".join(values) + "\n"
+
+
+def is_data(text: str, data: str) -> bool:
+    """A cell's text that is (part of) a name or tag of the survey."""
+    plain = _plain(text)
+    return bool(plain) and plain in data
+
+
+def visible_blocks(page: str, skip_lists: bool = False, data: str = "",
+                   quotations: bool = False) -> list[tuple[str, str]]:
     """(element, text) of every block of visible prose in an HTML page, and each
-    image's alt text (``img``)."""
+    image's alt text (``img``); table cells that are names or tags of the survey
+    (``data``: :func:`data_values`) are left out, and block quotations when
+    ``quotations`` (the English edition quotes the French talk)."""
     from bs4 import BeautifulSoup
     soup = BeautifulSoup(page, "html.parser")
+    if quotations:  # the talk quoted in its own language
+        for quoted in soup.find_all("blockquote"):
+            quoted.decompose()
     for hidden in soup.select("script, style, pre, code, details.iness-code, "
-                              ".jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt"):
+                              ".jp-CodeCell .jp-InputArea, .jp-InputPrompt, .jp-OutputPrompt"):
         hidden.decompose()
     blocks = [("img", img.get("alt", "")) for img in soup.find_all("img")]
     for element in soup.find_all(BLOCKS):
@@ -58,7 +114,12 @@ def visible_blocks(page: str, skip_lists: bool = False) -> list[tuple[str, str]]
         if skip_lists and element.name == "li":
             continue
         text = " ".join(element.get_text(" ").split())
-        if element.name == "td" and len(_WORD.findall(text)) < MIN_CELL_WORDS:
+        if _REFERENCE.search(text):
+            continue
+        if element.name == "td":
+            parts = [part for part in _LIST_SEPARATOR.split(text)
+                     if len(_WORD.findall(part)) >= MIN_CELL_WORDS and not is_data(part, data)]
+            blocks += [(element.name, part) for part in parts]
             continue
         blocks.append((element.name, text))
     return blocks
@@ -68,16 +129,20 @@ def segments(text: str) -> list[str]:
     """The parts of a block to identify: quotations and allowed words removed,
     cut at sentence ends, kept when four words or more remain."""
     text = _QUOTED.sub(" ", text)
+    for phrase in talk_phrases():
+        text = text.replace(phrase, " ")
+    text = _IDENTIFIER.sub(" ", text)
     for word in sorted(ALLOWED, key=len, reverse=True):
         text = re.sub(rf"(?<![\w-]){re.escape(word)}(?![\w-])", " ", text)
     parts = [" ".join(part.split()) for part in _SENTENCE.split(text)]
     return [part for part in parts if len(_WORD.findall(part)) >= MIN_WORDS]
 
 
-def wrong_language(page: str, lang: str, skip_lists: bool = False) -> list[str]:
+def wrong_language(page: str, lang: str, skip_lists: bool = False,
+                   data: str = "") -> list[str]:
     """Each segment of a page identified as the other language: ``element: text``."""
     found = []
-    for element, text in visible_blocks(page, skip_lists):
+    for element, text in visible_blocks(page, skip_lists, data, quotations=lang == "en"):
         for part in segments(text):
             language, _ = identifier().classify(part)
             if language != lang:

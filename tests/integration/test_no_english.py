@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from iness import report
-from iness.paths import reports_dir
+from iness.paths import processed_dir, reports_dir
 
 import sys
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from language_check import wrong_language  # noqa: E402
+from language_check import data_values, wrong_language  # noqa: E402
 
 EDITIONS = {"en": "", "fr": "fr"}
 #: pages whose list items are bibliographic entries (titles stay in their language)
@@ -21,11 +21,13 @@ def pages_of(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.html"))
 
 
-def offending(folder: Path, lang: str) -> dict[str, list[str]]:
-    found = {}
+def offending(folder: Path, lang: str, tables: Path) -> dict[str, list[str]]:
+    """Each page's segments not in ``lang``; names and tags of the survey whose
+    clean tables are in ``tables`` are data."""
+    found, data = {}, data_values(tables)
     for path in pages_of(folder):
         wrong = wrong_language(path.read_text(encoding="utf-8"), lang,
-                               skip_lists=path.name in BIBLIOGRAPHY)
+                               skip_lists=path.name in BIBLIOGRAPHY, data=data)
         if wrong:
             found[path.name] = wrong
     return found
@@ -41,7 +43,7 @@ def test_the_dsi4eu_report_speaks_one_language(lang):
     if not (folder / "index.html").is_file():
         pytest.fail(f"{folder / 'index.html'} is missing: run `iness report` first")
     assert len(pages_of(folder)) >= len(report.notebook_paths()) + 1
-    found = offending(folder, lang)
+    found = offending(folder, lang, processed_dir("dsi4eu"))
     assert not found, f"{sum(map(len, found.values()))} segments not in {lang}:\n" + \
         report_lines(found)
 
@@ -53,5 +55,5 @@ def test_the_example_survey_report_speaks_one_language(lang):
     folder = report.edition_dir(reports_dir() / own_survey.EXAMPLE_SURVEY.stem, lang)
     if not (folder / "index.html").is_file():
         pytest.skip(f"{folder} not written (iness survey {own_survey.EXAMPLE_SURVEY.name})")
-    found = offending(folder, lang)
+    found = offending(folder, lang, processed_dir(own_survey.EXAMPLE_SURVEY.stem))
     assert not found, report_lines(found)
