@@ -52,7 +52,7 @@ def figure_alt(fig) -> str:
     """A figure's title, as its alt text: the suptitle, else its first axes
     title (already in the language the figure was drawn in)."""
     titles = [fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""]
-    titles += [ax.get_title() for ax in fig.axes]
+    titles += [ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right")]
     return next((title.strip() for title in titles if title and title.strip()), "")
 
 

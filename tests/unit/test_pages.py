@@ -63,7 +63,7 @@ def test_the_notebook_itself_is_left_as_it_was():
 def test_a_figure_alt_text_is_its_title():
     import matplotlib.pyplot as plt
     fig, ax = plt.subplots()
-    ax.set_title("Part des plateformes")
+    ax.set_title("Part des plateformes", loc="left")  # the house style's place
     assert pages.figure_alt(fig) == "Part des plateformes"
     fig.suptitle("Plateformes par enjeu social")
     assert pages.figure_alt(fig) == "Plateformes par enjeu social"
