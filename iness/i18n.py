@@ -188,13 +188,16 @@ _FRENCH_RULES = (
     # a number and its percent sign or unit, « n° » and its number
     (re.compile(r"(?<=[0-9\ue001])[ \u202f]?(%|€|k€|M€|km|kg|ms)(?![A-Za-z])"), NBSP + r"\1"),
     (re.compile(r"\b([nN]°)[ \u202f]?(?=[0-9\ue000])"), r"\1" + NBSP),
+    # one apostrophe, the typographic one: l’exposé
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ])'(?=[A-Za-zÀ-ÖØ-öø-ÿ])"), "\u2019"),
 )
 
 
 def typography(text, lang: str | None = None):
-    """``text`` with the language's typographic spaces: in French a narrow no-break
+    """``text`` with the language's typography: in French a narrow no-break
     space (U+202F) before ``; : ! ?`` and inside « », a no-break space (U+00A0)
-    between a number and ``%`` or its unit and after « n° »; code, tags,
+    between a number and ``%`` or its unit and after « n° », and the
+    typographic apostrophe (’) within words; code, tags,
     addresses and ``{placeholders}`` are left as they are. Other languages,
     and anything not a string, unchanged. Applying it twice changes nothing.
 
@@ -274,6 +277,7 @@ def glossary():
 
 def _variant_pattern(variant: str) -> re.Pattern:
     words = r"[ \u00a0\u202f]+".join(re.escape(word) for word in variant.split())
+    words = words.replace("'", "['’]")
     return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
 
 

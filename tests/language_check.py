@@ -128,7 +128,7 @@ def visible_blocks(page: str, skip_lists: bool = False, data: str = "",
 def segments(text: str) -> list[str]:
     """The parts of a block to identify: quotations and allowed words removed,
     cut at sentence ends, kept when four words or more remain."""
-    text = _QUOTED.sub(" ", text)
+    text = _QUOTED.sub(" ", text.replace("’", "'"))
     for phrase in talk_phrases():
         text = text.replace(phrase, " ")
     text = _IDENTIFIER.sub(" ", text)
