@@ -1,5 +1,6 @@
 """iness: clean tables, frameworks and figures for studying digital social
 innovation platforms of the social and solidarity economy."""
+import warnings
 from importlib import import_module
 
 from iness.errors import (DataFetchError, DataHashError, InessError, RawDataError,
@@ -18,8 +19,8 @@ __all__ = ["DataFetchError", "DataHashError", "InessError", "RawDataError", "Sur
            "survey"]
 
 
-#: the modules' flat names before the package had its stages, still importable
-#: as ``from iness import figures``
+#: the modules' flat names before the package had its stages: ``from iness import
+#: figures`` still works but warns (DeprecationWarning); they go in 0.2 (CHANGELOG.md)
 MOVED = {"taxonomy": "reference.taxonomy", "codebook": "reference.codebook",
          "references": "reference.references", "fetch": "pipeline.fetch",
          "raw": "pipeline.raw", "own_survey": "pipeline.own_survey",
@@ -33,10 +34,12 @@ MOVED = {"taxonomy": "reference.taxonomy", "codebook": "reference.codebook",
          "explore": "notebook.explore", "tutorial": "notebook.tutorial"}
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _LAZY:
         value = getattr(import_module(f"iness.{_LAZY[name]}"), name)
     elif name in MOVED:
+        warnings.warn(f"iness.{name} is now iness.{MOVED[name]}: import it from there "
+                      "(the old name goes in iness 0.2)", DeprecationWarning, stacklevel=2)
         value = import_module(f"iness.{MOVED[name]}")
     else:
         raise AttributeError(f"module 'iness' has no attribute {name!r}")
@@ -44,5 +47,5 @@ def __getattr__(name: str):
     return value
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(__all__)

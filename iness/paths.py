@@ -49,6 +49,12 @@ def coding_dir(name: str = "dsi4eu") -> Path:
     return project_home() / "data" / "coding" / name
 
 
+def logs_dir() -> Path:
+    """The full detail of each command's last run (``build-dsi4eu.txt``, ...), which
+    the console only summarises."""
+    return project_home() / "data" / "logs"
+
+
 def notebooks_dir() -> Path:
     return project_home() / "notebooks"
 

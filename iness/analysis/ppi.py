@@ -432,6 +432,17 @@ def read_design(path) -> pd.DataFrame:
     return frame
 
 
+def read_strata(path) -> pd.Series:
+    """The stratum of every codable unit when the sample was drawn
+    (``strata.csv`` written by ``iness coding sample``), indexed by unit_id."""
+    from iness.errors import RawDataError
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in ("unit_id", "stratum") if column not in frame.columns]
+    if missing:
+        raise RawDataError(path, "expected the columns unit_id, stratum", column=missing[0])
+    return pd.Series(frame["stratum"].to_numpy(), index=frame["unit_id"].to_numpy())
+
+
 def survey_shares(survey, name: str, strata: pd.Series | None = None,
                   tuned: bool = True) -> pd.DataFrame:
     """:func:`share_table` of a built survey, with its design
@@ -440,6 +451,8 @@ def survey_shares(survey, name: str, strata: pd.Series | None = None,
     from iness.paths import coding_dir
     path = coding_dir(name) / "sample.csv"
     design = read_design(path) if path.exists() else None
+    if strata is None and (coding_dir(name) / "strata.csv").exists():
+        strata = read_strata(coding_dir(name) / "strata.csv")
     units = survey_units(survey.codes, survey.projects, design, strata)
     if design is None:
         design = simple_design(units)

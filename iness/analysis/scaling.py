@@ -44,7 +44,6 @@ LEVERS = ("lever_a", "lever_b", "lever_c")
 #: the two readings of « les 3 à la fois »: column of :func:`scaling_indicators`
 #: and the indicators it needs all at once
 READINGS = {"three_levers": LEVERS, "three_strategies": tuple(STRATEGIES)}
-STATUSES = ("measured", "saturated", "empty", "not_measurable")
 
 
 # --- indicators -------------------------------------------------------------

@@ -107,11 +107,14 @@ class Fitted:
         """:meth:`predict` for texts already :func:`read`."""
         if not documents:
             return pd.DataFrame()
-        features = self.vectoriser.transform(documents)
+        return self.predict_features(self.vectoriser.transform(documents))
+
+    def predict_features(self, features) -> pd.DataFrame:
+        """:meth:`predict` for texts already turned into this model's features."""
         out = {}
         for target, model in self.models.items():
             if isinstance(model, float):
-                out[target] = np.full(len(documents), model)
+                out[target] = np.full(features.shape[0], model)
             else:
                 out[target] = model.predict_proba(features)[:, 1]
         # rescale so that each target's own threshold sits at THRESHOLD
@@ -135,13 +138,25 @@ def tuned_thresholds(documents: list, labels: pd.DataFrame) -> dict[str, float]:
     """Per target, the threshold that maximises F1 in an inner cross-validation
     of the training units (texts already :func:`read`; balanced logistic models
     rank well but are shy of predicting rare targets at 0.5)."""
+    return thresholds_from(labels, lambda train, test: fit_read(
+        _subset(documents, train), labels.iloc[train], tune=False
+    ).predict_read(_subset(documents, test)))
+
+
+def tuned_on_features(features, labels: pd.DataFrame) -> dict[str, float]:
+    """:func:`tuned_thresholds` for units already turned into features (rows)."""
+    return thresholds_from(labels, lambda train, test: fit_features(
+        features[train], labels.iloc[train], tune=False).predict_features(features[test]))
+
+
+def thresholds_from(labels: pd.DataFrame, fit_predict) -> dict[str, float]:
+    """Per target, the threshold that maximises F1 over the predictions
+    ``fit_predict(train, test)`` makes for each inner fold's held-out rows."""
     inner = KFold(n_splits=INNER_FOLDS, shuffle=True, random_state=SEED)
     targets = labels.columns.drop(["unit_id", "primary_category"])
     collected = pd.DataFrame(index=labels.index, columns=targets, dtype=float)
     for train, test in inner.split(labels):
-        model = fit_read(_subset(documents, train), labels.iloc[train], tune=False)
-        predicted = model.predict_read(_subset(documents, test))
-        collected.iloc[test] = predicted[targets].to_numpy()
+        collected.iloc[test] = fit_predict(train, test)[targets].to_numpy()
     thresholds = {}
     for target in targets:
         known = labels[target].notna().to_numpy()
@@ -187,6 +202,15 @@ def fit_read(documents: list, labels: pd.DataFrame, tune: bool = True) -> Fitted
     return Fitted(vectoriser, fit_models(features, labels), thresholds)
 
 
+def fit_features(features, labels: pd.DataFrame, tune: bool = True,
+                 vectoriser: FeatureUnion | None = None) -> Fitted:
+    """:func:`fit` on units already turned into features by ``vectoriser``
+    (learnt from texts alone), one row per row of ``labels``."""
+    thresholds = (tuned_on_features(features, labels) if tune
+                  else dict.fromkeys(labels.columns, THRESHOLD))
+    return Fitted(vectoriser, fit_models(features, labels), thresholds)
+
+
 def fit_models(features, labels: pd.DataFrame) -> dict:
     """One model per target on the units whose target is known, or the share of
     positives for a target with too few of either to learn."""
@@ -221,6 +245,31 @@ class CrossValidation:
     predictions: pd.DataFrame  # out-of-fold, one row per usable coded unit
     scores: pd.DataFrame  # per target, from the out-of-fold predictions
     model: Fitted | None  # fitted on every unit, when asked for
+    folds: int = FOLDS  # how many folds the units were split into
+
+
+@dataclass
+class Training:
+    """Units every model of a cross-validation learns from besides the folds'
+    own (another survey's coding): texts already :func:`read`, and their
+    :func:`label_matrix` rows in the same order."""
+    documents: list
+    labels: pd.DataFrame
+
+
+def with_training(base: Training, documents: list, labels: pd.DataFrame
+                  ) -> tuple[list, pd.DataFrame]:
+    """The units a model learns from: ``base``'s, then these."""
+    return base.documents + documents, pd.concat([base.labels, labels], ignore_index=True)
+
+
+def fold_splits(count: int, folds: int = FOLDS) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(training, held-out) positions of ``count`` units in ``folds`` seeded
+    folds (fewer when there are fewer units; one unit is held out alone)."""
+    if count < 2:
+        return [(np.arange(0), np.arange(count))]
+    splitter = KFold(n_splits=min(folds, count), shuffle=True, random_state=SEED)
+    return list(splitter.split(np.arange(count)))
 
 
 #: what forked workers read instead of receiving it pickled (every text's n-grams
@@ -236,11 +285,26 @@ def _fold_predictions(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
     return model.predict_read(_subset(documents, test))
 
 
-def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame,
-                   with_model: bool = False) -> CrossValidation:
+def _fold_on_features(fold: tuple[np.ndarray, np.ndarray]) -> pd.DataFrame:
+    """Worker: fit on the base units and a fold's training units, predict its
+    test units, all rows of one feature matrix (the base's rows first)."""
+    features, labels, offset = _SHARED["features"], _SHARED["labels"], _SHARED["offset"]
+    train, test = fold
+    rows = np.concatenate([np.arange(offset), offset + train])
+    model = fit_features(features[rows], labels.iloc[rows], vectoriser=_SHARED["vectoriser"])
+    return model.predict_features(features[offset + test])
+
+
+def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame, with_model: bool = False,
+                   base: Training | None = None, folds: int = FOLDS) -> CrossValidation:
     """Out-of-fold predictions for every usable coded unit, and the scores per
-    target (n, positives, precision, recall, F1), from :data:`FOLDS`-fold CV;
+    target (n, positives, precision, recall, F1), from ``folds``-fold CV;
     ``with_model`` also fits the model on every unit (as :func:`fit` would).
+    With ``base``, every model also learns from its units (never scored): a
+    unit's prediction comes from a model that learnt ``base``'s and the other
+    folds' codings, never the unit's own. The vectoriser (vocabulary and
+    weights, learnt from texts alone, no coding) is then fitted once on every
+    unit's text and shared by the folds, so that the folds cost model fits only.
 
     The folds run in forked worker processes, one per core, while this process
     runs the first fold and fits the whole model (three processes on two cores
@@ -251,26 +315,42 @@ def cross_validate(texts: pd.DataFrame, coding: pd.DataFrame,
     labels = label_matrix(coding)
     data = labels.merge(texts, on="unit_id", how="inner")
     labels = data[labels.columns]
-    folds = list(KFold(n_splits=FOLDS, shuffle=True, random_state=SEED).split(data))
+    splits = fold_splits(len(data), folds)
     documents = read(data["text"].tolist())
-    _SHARED.update(documents=documents, labels=labels)
+    if base is None:
+        _SHARED.update(documents=documents, labels=labels)
+        worker = _fold_predictions
+    else:
+        every, every_labels = with_training(base, documents, labels)
+        vectoriser = _vectoriser()
+        _SHARED.update(features=vectoriser.fit_transform(every).tocsr(), labels=every_labels,
+                       offset=len(base.documents), vectoriser=vectoriser)
+        worker = _fold_on_features
+
+    def whole() -> Fitted:
+        """The model of every unit (``base``'s too)."""
+        if base is None:
+            return fit_read(documents, labels)
+        return fit_features(_SHARED["features"], _SHARED["labels"],
+                            vectoriser=_SHARED["vectoriser"])
+
     try:
-        workers = min(len(folds), os.cpu_count() or 1)
+        workers = min(len(splits), os.cpu_count() or 1)
         if workers > 1:
             with ProcessPoolExecutor(max_workers=workers) as pool:
-                pending = [pool.submit(_fold_predictions, fold) for fold in folds[1:]]
-                first = _fold_predictions(folds[0])
-                model = fit_read(documents, labels) if with_model else None
+                pending = [pool.submit(worker, fold) for fold in splits[1:]]
+                first = worker(splits[0])
+                model = whole() if with_model else None
                 predicted = [first] + [future.result() for future in pending]
         else:
-            predicted = [_fold_predictions(fold) for fold in folds]
-            model = fit_read(documents, labels) if with_model else None
+            predicted = [worker(fold) for fold in splits]
+            model = whole() if with_model else None
     finally:
         _SHARED.clear()
     oof = pd.concat([frame.assign(unit_id=data["unit_id"].iloc[test].to_numpy())
-                     for frame, (_, test) in zip(predicted, folds)], ignore_index=True)
+                     for frame, (_, test) in zip(predicted, splits)], ignore_index=True)
     oof = oof.set_index("unit_id").loc[data["unit_id"]].reset_index()
-    return CrossValidation(oof, scores(labels, oof), model)
+    return CrossValidation(oof, scores(labels, oof), model, len(splits))
 
 
 def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
@@ -281,8 +361,12 @@ def scores(labels: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
         known = labels[target].notna().to_numpy()
         truth = labels.loc[known, target].astype(int).to_numpy()
         guess = (predicted.loc[known, target].to_numpy() >= THRESHOLD).astype(int)
+        if not known.any():  # e.g. activities where no scored unit is a platform
+            rows.append((target, 0, 0, np.nan, np.nan, np.nan))
+            continue
+        # not measurable (nothing true, or nothing predicted) is NaN, never 0
         precision, recall, f1, _ = precision_recall_fscore_support(
-            truth, guess, average="binary", zero_division=0)
+            truth, guess, average="binary", zero_division=np.nan)
         rows.append((target, int(known.sum()), int(truth.sum()), precision, recall, f1))
     frame = pd.DataFrame(rows, columns=["target", "n", "positives", "precision", "recall",
                                         "f1"])

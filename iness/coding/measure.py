@@ -8,6 +8,11 @@ each method is.
 methods: the intercoder reliability of the coding, the classifier's
 cross-validated scores, and the crosswalk's agreement with the coding before
 and after its revision.
+
+A researcher's survey with its own coding (:func:`survey_classifier_codes`)
+gets the classifier measured on its own coded units, out of fold, and two
+tables: ``classifier_quality`` (its scores on this survey, and DSI4EU's) and
+``declared_agreement`` (declared codes against the coding).
 """
 from __future__ import annotations
 
@@ -107,6 +112,156 @@ def classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
     return rows, scores
 
 
+def survey_classifier_codes(projects: pd.DataFrame, coding: pd.DataFrame,
+                            training: pd.DataFrame | None, own: pd.DataFrame
+                            ) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Classifier rows for a survey other than the one ``coding`` was made on
+    (``training``'s projects), the scores on the survey's own coded units and
+    the number of folds they were measured in.
+
+    ``own`` is the survey's settled coding. Its usable coded units are split in
+    folds: each fold is predicted by a model that learnt ``coding`` and the
+    other folds, never the fold's own coding (``coding``'s rows for the same
+    texts are left out too). Units no coder read get a model that learnt
+    ``coding`` and every coded unit of the survey."""
+    empty = pd.DataFrame(columns=codes.CODES_COLUMNS)
+    texts = None if training is None else classifier.unit_texts(training)
+    if texts is None or texts["unit_id"].isin(coding["unit_id"]).sum() < MIN_TRAINING_UNITS:
+        return empty, pd.DataFrame(), 0
+    units = codebook.coding_units(projects)
+    status = codes.coding_status(projects, own)
+    fresh = set(units.loc[(status == "not_coded").to_numpy(), "unit_id"])
+    survey_texts = classifier.unit_texts(projects)
+    usable = own.loc[own["usable"] == True, "unit_id"]  # noqa: E712  (nullable column)
+    scored = survey_texts[survey_texts["unit_id"].isin(usable)]
+    base = _training_set(texts, coding[~coding["unit_id"].isin(own["unit_id"])])
+    predicted, scores, folds, model = [], pd.DataFrame(), 0, None
+    if not scored.empty:
+        validation = classifier.cross_validate(
+            scored, own, with_model=bool(fresh),
+            base=classifier.Training(read_once(base[0]), base[1]))
+        predicted.append(validation.predictions)
+        scores, folds, model = validation.scores, validation.folds, validation.model
+    elif fresh:
+        model = fitted_model(*base)
+    if fresh:
+        new_texts = survey_texts[survey_texts["unit_id"].isin(fresh)]
+        predicted.append(model.predict(new_texts["text"].tolist())
+                         .assign(unit_id=new_texts["unit_id"].to_numpy()))
+    if not predicted:
+        return empty, scores, folds
+    rows = classifier.codes_from_predictions(pd.concat(predicted, ignore_index=True),
+                                             units[["wave", "project_id", "unit_id"]])
+    return rows, scores, folds
+
+
+#: texts' n-grams read in this process, by a digest of the texts: every survey
+#: read after DSI4EU's build learns from the same texts
+_READ: dict[str, list] = {}
+
+
+def read_once(texts: list[str]) -> list:
+    """:func:`iness.coding.classifier.read`, once per list of texts in a process."""
+    import hashlib
+    digest = hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()
+    if digest not in _READ:
+        _READ[digest] = classifier.read(texts)
+    return _READ[digest]
+
+
+#: the classifier_quality table's columns (``measured_on``: ``survey`` for the
+#: survey's own coded units, ``dsi4eu`` for DSI4EU's coding)
+QUALITY_COLUMNS = ["measured_on", "framework", "target", "folds", "n", "positives",
+                   "precision", "recall", "f1", "accuracy"]
+
+
+def quality_table(scores: pd.DataFrame, folds: int, measured_on: str = "survey"
+                  ) -> pd.DataFrame:
+    """Cross-validated scores (:func:`iness.coding.classifier.scores`) as rows
+    of the ``classifier_quality`` table: framework and target apart, and the
+    primary category's accuracy in its own column."""
+    if scores.empty:
+        return empty_quality()
+    rows = []
+    for row in scores.itertuples():
+        if row.target.startswith("primary_category"):
+            rows.append(("primary_category", "all", row.n, None, None, None, None, row.f1))
+            continue
+        framework, _, target = row.target.partition(":")
+        rows.append((framework, target or "true", row.n, row.positives, row.precision,
+                     row.recall, row.f1, None))
+    frame = pd.DataFrame(rows, columns=["framework", "target", "n", "positives",
+                                        "precision", "recall", "f1", "accuracy"])
+    return tidy_quality(frame.assign(measured_on=measured_on, folds=folds))
+
+
+def empty_quality() -> pd.DataFrame:
+    return tidy_quality(pd.DataFrame(columns=QUALITY_COLUMNS))
+
+
+def tidy_quality(frame: pd.DataFrame) -> pd.DataFrame:
+    """The classifier_quality table's columns in order, with their dtypes."""
+    out = frame[QUALITY_COLUMNS].copy()
+    for column in ("measured_on", "framework", "target"):
+        out[column] = out[column].astype(object)
+    for column in ("folds", "n", "positives"):
+        out[column] = pd.to_numeric(out[column]).astype("Int32")
+    for column in ("precision", "recall", "f1", "accuracy"):
+        out[column] = pd.to_numeric(out[column]).astype(float)
+    return out.reset_index(drop=True)
+
+
+def reference_quality(table: pd.DataFrame | None) -> pd.DataFrame:
+    """DSI4EU's own scores (the rows its build measured on itself), as
+    ``dsi4eu`` rows of another survey's classifier_quality table."""
+    if table is None or table.empty:
+        return empty_quality()
+    own = table[table["measured_on"] == "survey"]
+    return tidy_quality(own.assign(measured_on="dsi4eu"))
+
+
+#: frameworks that can be both declared by a survey and coded by reading, and
+#: whether a platform may have several targets
+DECLARED_AND_CODED = {"is_platform": False, "primary_category": False, "category": True,
+                      "activity": True, "resource": True}
+AGREEMENT_COLUMNS = ["framework", "units", "comparisons", "agreement", "alpha"]
+
+
+def declared_agreement(table: pd.DataFrame) -> pd.DataFrame:
+    """How far a survey's ``declared`` codes agree with its ``coded`` ones, per
+    framework, over the platforms measured both ways: percent agreement and
+    Krippendorff's alpha (nominal; several-target frameworks as one yes/no per
+    platform and codebook target, pooled). No row where no platform has both."""
+    rows = []
+    for framework, multi in DECLARED_AND_CODED.items():
+        found = table[(table["framework"] == framework)
+                      & table["method"].isin(["declared", "coded"])]
+        sets = (found.groupby(["wave", "entity_id", "method"])["target_id"]
+                .agg(lambda targets: frozenset(targets) - {codes.NONE}).unstack("method"))
+        if not {"declared", "coded"} <= set(sets.columns):
+            continue
+        both = sets.dropna(subset=["declared", "coded"])
+        if both.empty:
+            continue
+        if multi:
+            targets = codebook.allowed(codes.CODED_FRAMEWORKS[framework])
+            first = [int(t in said) for said in both["declared"] for t in targets]
+            second = [int(t in said) for said in both["coded"] for t in targets]
+        else:  # one target each: none, when measured with no target
+            first = [min(said, default=codes.NONE) for said in both["declared"]]
+            second = [min(said, default=codes.NONE) for said in both["coded"]]
+        measured = reliability._row(framework, "", first, second)
+        rows.append((framework, len(both), measured["n"], measured["agreement"],
+                     measured["alpha"]))
+    frame = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    frame["units"] = frame["units"].astype("Int32")
+    frame["comparisons"] = frame["comparisons"].astype("Int32")
+    for column in ("agreement", "alpha"):
+        frame[column] = pd.to_numeric(frame[column]).astype(float).round(3)
+    frame["framework"] = frame["framework"].astype(object)
+    return frame
+
+
 #: models fitted in this process, by a digest of what they learnt from: every
 #: researcher's survey read after DSI4EU's build learns from the same coding
 _FITTED: dict[str, object] = {}
@@ -168,16 +323,37 @@ def declared_codes(tables: dict, projects: pd.DataFrame) -> pd.DataFrame:
 
 
 def add_codes(tables: dict, training: pd.DataFrame | None = None,
-              coding: pd.DataFrame | None = None) -> tuple[dict, Quality]:
-    """The tables with ``codes`` and the three project columns, and the quality
-    of each method. ``training`` holds the projects the coding was made on
-    (DSI4EU's); without it no classifier rows are made. The ``declared`` rows
-    of a ``codes`` table already in ``tables`` (a survey's own codes) are kept."""
+              coding: pd.DataFrame | None = None, own: pd.DataFrame | None = None,
+              reference: pd.DataFrame | None = None) -> tuple[dict, Quality]:
+    """The tables with ``codes``, the three project columns,
+    ``classifier_quality`` and ``declared_agreement``, and the quality of each
+    method. ``training`` holds the projects the coding was made on (DSI4EU's);
+    without it no classifier rows are made. The ``declared`` rows of a
+    ``codes`` table already in ``tables`` (a survey's own codes) are kept.
+
+    ``own`` (a survey other than DSI4EU, even with no coding: an empty frame)
+    is the survey's codings (:func:`iness.store.codes.read_codings`): its
+    settled rows become ``coded`` codes, beside DSI4EU's for texts DSI4EU's
+    coders read, and the classifier is measured on them out of fold
+    (:func:`survey_classifier_codes`). ``reference`` is DSI4EU's
+    classifier_quality table, kept as this survey's ``dsi4eu`` rows."""
     coding = codes.final_codings() if coding is None else coding
     projects, tags = genuine(tables)
-    coded_rows = codes.coded_codes(projects, coding)
+    if own is None:  # DSI4EU itself: its coding, its cross-validation
+        survey_coding, evidence = coding, None
+        predicted_rows, cv_scores = classifier_codes(projects, coding, training)
+        folds = classifier.FOLDS
+    else:
+        settled = codes.final_of(own)
+        # texts of this survey DSI4EU's coders read are coded units of it too
+        read_here = coding["unit_id"].isin(codebook.coding_units(tables["projects"])["unit_id"])
+        survey_coding = pd.concat([settled, coding[read_here & ~coding["unit_id"].isin(
+            settled["unit_id"])]], ignore_index=True)
+        evidence = codes.coding_evidence(own)
+        predicted_rows, cv_scores, folds = survey_classifier_codes(
+            projects, coding, training, survey_coding)
+    coded_rows = codes.coded_codes(projects, survey_coding, evidence=evidence)
     declared_rows = declared_codes(tables, projects)
-    predicted_rows, cv_scores = classifier_codes(projects, coding, training)
     before = crosswalk_quality(
         codes.crosswalk_codes(tags, projects, table=taxonomy.crosswalk(include_dropped=True)),
         coded_rows)
@@ -185,12 +361,17 @@ def add_codes(tables: dict, training: pd.DataFrame | None = None,
     after = crosswalk_quality(crosswalk_rows, coded_rows)
     crosswalk_rows = codes.with_precision(crosswalk_rows, precision_by_target(after))
     table = codes.tidy_codes([coded_rows, declared_rows, predicted_rows, crosswalk_rows])
-    status = codes.coding_status(tables["projects"], coding)
+    status = codes.coding_status(tables["projects"], survey_coding)
     extra = codes.project_columns(tables["projects"], table)
     out = dict(tables)
     out["projects"] = pd.concat([tables["projects"], extra,
                                  status.astype(object).rename("coding_status")], axis=1)
     out["codes"] = table
+    out["classifier_quality"] = tidy_quality(pd.concat(
+        [quality_table(cv_scores, folds),
+         # DSI4EU's scores speak of this survey's classifier codes only where there are some
+         reference_quality(None if predicted_rows.empty else reference)], ignore_index=True))
+    out["declared_agreement"] = declared_agreement(table)
     has_coding = not coded_rows.empty
     quality = Quality(
         intercoder=reliability.intercoder(codes.codings()),

@@ -34,11 +34,6 @@ def say(text: str) -> Say:
     return Say(i18n.polish(text))
 
 
-def show_table(frame: pd.DataFrame, digits: int = 3) -> pd.DataFrame:
-    """A frame with floats rounded, ready to display."""
-    return frame.round(digits)
-
-
 class StyledTable:
     """A styled table: styled HTML in JupyterLab and the report, the plain table
     as text (no memory address in the outputs nbval compares)."""

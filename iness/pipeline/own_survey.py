@@ -189,12 +189,6 @@ def _repeated_ids(frame: pd.DataFrame, default_wave: int, position: int
     return found
 
 
-def _problems(frame: pd.DataFrame) -> list[str]:
-    """Every bad cell, as 'row N, column C: ...' (the frame's index is the row
-    as a spreadsheet shows it: the header is row 1)."""
-    return _checked(frame)[1]
-
-
 def problem_report(path: Path, problems: list[str], read_as: str | None = None) -> str:
     """One message for a :class:`SurveyError`: the first :data:`MAX_LISTED`
     problems and how many more."""

@@ -273,24 +273,9 @@ def folder_warnings(folder: Path | str) -> list[str]:
             for note in file_warnings(spec, folder / name, read_raw(spec, folder / name))]
 
 
-def orgs_2016(path=None) -> pd.DataFrame:
-    """``wave2016/orgs.csv``: one row per organisation, 16 text columns."""
-    return read_raw(ORGS_2016, path)
-
-
-def projects_2016(path=None) -> pd.DataFrame:
-    """``wave2016/projects.csv``: one row per project, multi-valued fields as comma text."""
-    return read_raw(PROJECTS_2016, path)
-
-
 def links_2016(path=None) -> pd.DataFrame:
     """``wave2016/org-projects.csv``: organisation-project links with a role."""
     return read_raw(LINKS_2016, path)
-
-
-def orgs_2017(path=None) -> pd.DataFrame:
-    """``wave2017/organisations2.json``: one record per organisation."""
-    return read_raw(ORGS_2017, path)
 
 
 def projects_2017(path=None) -> pd.DataFrame:

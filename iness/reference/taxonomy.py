@@ -186,7 +186,7 @@ def all_memberships(tags: pd.DataFrame, projects: pd.DataFrame,
 class Coverage:
     shares: pd.DataFrame           # framework, platforms, with_membership, share
     uncategorised: pd.DataFrame    # platforms without a category, with their terms
-    unmapped_terms: pd.DataFrame   # terms that no crosswalk row names, with counts
+    unmapped_terms: pd.DataFrame   # facet, tag: terms no kept crosswalk row maps; counts
 
     @property
     def text(self) -> str:
@@ -195,9 +195,12 @@ class Coverage:
             lines.append(f"  {row.framework:<22} {row.with_membership:>5} of {row.platforms}"
                          f"  ({row.share:.1%})")
         lines.append(f"  projects without any of the 8 categories: {len(self.uncategorised)}")
+        # one term may be a tag of two facets (``open data``: a technology focus
+        # and a technology method), so each is named with its facet
         top = self.unmapped_terms.head(10)
-        lines.append(f"  unmapped terms: {len(self.unmapped_terms)} distinct; most used: "
-                     + ", ".join(f"{r.tag} ({r.platforms})" for r in top.itertuples()))
+        lines.append(f"  terms no kept crosswalk row maps: {len(self.unmapped_terms)} "
+                     "(facet: term, projects); most used:")
+        lines += [f"    {r.facet}: {r.tag} ({r.platforms})" for r in top.itertuples()]
         return "\n".join(lines)
 
 

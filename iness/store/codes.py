@@ -5,7 +5,9 @@ Four methods, best first (:data:`METHODS`):
 
 - ``coded``: read and coded by hand with the codebook (:mod:`iness.reference.codebook`):
   two independent codings, disagreements settled with a written reason; the
-  settled coding is package data (``iness/data/coding/codings.csv``);
+  settled coding is package data (``iness/data/coding/codings.csv``), and a
+  researcher's survey's is its ``data/coding/<name>/codings.csv`` (same format,
+  written by ``iness coding``; its rows' evidence names the coders and reason);
 - ``declared``: given by the survey itself in the talk's scheme (its optional
   columns ``categories``, ``activities``, ... read by :mod:`iness.pipeline.declared`);
 - ``classifier``: predicted from the description by a text model trained on the
@@ -34,22 +36,104 @@ CODED_FRAMEWORKS = {"category": "categories", "activity": "activities",
                     "resource": "resources", "scope": "scope"}
 
 
+#: the columns of a codings file, in order (``iness/data/coding/codings.csv``)
+CODING_COLUMNS = ("unit_id", "project_name", "coder", "usable", "is_platform", "categories",
+                  "primary_category", "activities", "resources", "scope", "confidence",
+                  "reason")
+#: the coder whose rows are the settled (adjudicated) coding
+FINAL = "final"
+#: list variables of a codings file (their values come from the codebook)
+LIST_VARIABLES = ("categories", "activities", "resources")
+BOOLEAN_TEXT = {"true": True, "false": False, "": None}
+
+
 @lru_cache(maxsize=None)
 def codings() -> pd.DataFrame:
     """Every coding of DSI4EU, one row per unit and coder (``a``, ``b`` and the
     settled ``final``); list variables as Python lists."""
-    frame = pd.read_csv(CODING_FILE, dtype=str, keep_default_na=False)
-    for variable in ("categories", "activities", "resources"):
+    return read_codings(CODING_FILE)
+
+
+def read_codings(path) -> pd.DataFrame:
+    """A codings file (the format of ``iness/data/coding/codings.csv``: one row
+    per unit and coder), list variables as Python lists and booleans as
+    True/False/None. A value outside the codebook is a one-line
+    :class:`iness.errors.InessError` naming the file, row and column."""
+    from iness.errors import InessError
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [column for column in CODING_COLUMNS if column not in frame.columns]
+    if missing:
+        raise InessError(f"{path}: missing column(s) {', '.join(missing)} (expected the "
+                         f"columns {', '.join(CODING_COLUMNS)})")
+    problem = first_bad_coding_value(frame)
+    if problem is not None:
+        row, column, value, expected = problem
+        raise InessError(f"{path}, row {row + 2}, column {column}: {value!r} is not "
+                         f"{expected}")
+    duplicated = frame.duplicated(["unit_id", "coder"], keep="first")
+    if duplicated.any():
+        row = int(duplicated.to_numpy().argmax())
+        raise InessError(f"{path}, row {row + 2}, column unit_id: unit "
+                         f"{frame['unit_id'].iloc[row]!r} is coded twice by coder "
+                         f"{frame['coder'].iloc[row]!r} (expected one row per unit and coder)")
+    for variable in LIST_VARIABLES:
         frame[variable] = frame[variable].map(
             lambda text: [part for part in text.split(LIST_SEPARATOR) if part])
     for variable in ("usable", "is_platform"):
-        frame[variable] = frame[variable].map({"true": True, "false": False, "": None})
+        frame[variable] = frame[variable].map(BOOLEAN_TEXT)
     return frame
 
 
+def first_bad_coding_value(frame: pd.DataFrame) -> tuple[int, str, str, str] | None:
+    """(row, column, value, what was expected) of the first cell of a codings
+    file (as text) that the codebook does not allow, or None."""
+    allowed = {variable: codebook.allowed(variable)
+               for variable in (*LIST_VARIABLES, "primary_category", "scope")}
+    for row, record in enumerate(frame[list(CODING_COLUMNS)].to_dict("records")):
+        for column in ("unit_id", "coder"):
+            if not record[column]:
+                return row, column, "", "a non-empty id"
+        for column in ("usable", "is_platform"):
+            if record[column] not in BOOLEAN_TEXT:
+                return row, column, record[column], "true, false or empty"
+        for column in ("primary_category", "scope"):
+            if record[column] and record[column] not in allowed[column]:
+                return row, column, record[column], "one of " + ", ".join(allowed[column])
+        for column in LIST_VARIABLES:
+            wrong = [part for part in record[column].split(LIST_SEPARATOR)
+                     if part and part not in allowed[column]]
+            if wrong:
+                expected = (f"one of {', '.join(allowed[column])} "
+                            f"(several separated by {LIST_SEPARATOR!r})")
+                return row, column, wrong[0], expected
+        if record["confidence"] and record["confidence"] not in CONFIDENCE:
+            return row, "confidence", record["confidence"], "one of " + ", ".join(CONFIDENCE)
+    return None
+
+
+def no_codings() -> pd.DataFrame:
+    """A survey's codings when no coder has read it: no row."""
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in CODING_COLUMNS})
+
+
 def final_codings() -> pd.DataFrame:
-    found = codings()
-    return found[found["coder"] == "final"].reset_index(drop=True)
+    return final_of(codings())
+
+
+def final_of(found: pd.DataFrame) -> pd.DataFrame:
+    """The settled coding: the rows of coder ``final``."""
+    return found[found["coder"] == FINAL].reset_index(drop=True)
+
+
+def coding_evidence(found: pd.DataFrame) -> dict[str, str]:
+    """Per unit with a settled coding, what its ``coded`` rows rest on: the unit,
+    the coders whose passes were settled and the adjudication's reason."""
+    passes = found[found["coder"] != FINAL]
+    coders = passes.groupby("unit_id")["coder"].agg(lambda names: ", ".join(sorted(set(names))))
+    settled = final_of(found)
+    return {unit: f"unit {unit}; coders {coders.get(unit, 'none recorded')}"
+                  + (f"; final: {reason}" if reason else "")
+            for unit, reason in zip(settled["unit_id"], settled["reason"])}
 
 
 def _rows(entity_id, wave, framework, target_id, method, confidence, evidence,
@@ -59,31 +143,35 @@ def _rows(entity_id, wave, framework, target_id, method, confidence, evidence,
             "confidence": confidence, "score": score, "evidence": evidence}
 
 
-def coded_codes(projects: pd.DataFrame, coding: pd.DataFrame, method: str = "coded"
-                ) -> pd.DataFrame:
+def coded_codes(projects: pd.DataFrame, coding: pd.DataFrame, method: str = "coded",
+                evidence: dict[str, str] | None = None) -> pd.DataFrame:
     """Codes of each project whose coding unit was coded and usable.
 
     Categories, activities and resources get a ``none`` row when coded empty
-    (activities only for platforms); ``is_platform`` is ``true`` or ``false``."""
+    (activities only for platforms); ``is_platform`` is ``true`` or ``false``.
+    ``evidence`` gives a unit's own evidence (coders and reason, see
+    :func:`coding_evidence`); by default it is ``unit <id>``."""
     units = codebook.coding_units(projects)
+    if units.empty or coding.empty:  # nothing to join (and no key dtype to agree on)
+        return pd.DataFrame(columns=CODES_COLUMNS)
     joined = units.merge(coding, on="unit_id", how="inner")
     joined = joined[joined["usable"] == True]  # noqa: E712  (nullable column)
     rows = []
     for record in joined.itertuples():
         base = (record.project_id, record.wave)
-        evidence = f"unit {record.unit_id}"
+        said = (evidence or {}).get(record.unit_id, f"unit {record.unit_id}")
         rows.append(_rows(*base, "is_platform", str(bool(record.is_platform)).lower(), method,
-                          record.confidence, evidence))
+                          record.confidence, said))
         rows.append(_rows(*base, "primary_category", record.primary_category, method,
-                          record.confidence, evidence))
-        rows.append(_rows(*base, "scope", record.scope, method, record.confidence, evidence))
+                          record.confidence, said))
+        rows.append(_rows(*base, "scope", record.scope, method, record.confidence, said))
         lists = {"category": record.categories, "resource": record.resources}
         if record.is_platform:
             lists["activity"] = record.activities
         for framework, targets in lists.items():
             for target in targets or [NONE]:
                 rows.append(_rows(*base, framework, target, method, record.confidence,
-                                  evidence))
+                                  said))
     return pd.DataFrame(rows, columns=CODES_COLUMNS)
 
 
@@ -99,11 +187,25 @@ def crosswalk_codes(tags: pd.DataFrame, projects: pd.DataFrame,
         return pd.DataFrame(columns=CODES_COLUMNS)
     found = found.assign(evidence=found["via_facet"] + ":" + found["via_tag"],
                          subcategory_id=found["subcategory_id"].fillna(""))
-    grouped = (found.groupby(["entity_id", "wave", "framework", "target_id", "subcategory_id"])
-               ["evidence"].agg(lambda parts: "; ".join(sorted(set(parts)))).reset_index())
+    grouped = joined_evidence(found, ["entity_id", "wave", "framework", "target_id",
+                                      "subcategory_id"])
     rows = grouped.assign(subcategory_id=grouped["subcategory_id"].replace({"": None}),
                           method="crosswalk", score=None, confidence=None)[CODES_COLUMNS]
     return with_precision(rows, precision or {})
+
+
+def joined_evidence(found: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per ``keys``, in their order, with its distinct ``evidence``
+    sorted and joined by ``; `` (a pandas groupby calling Python per group is
+    most of a large survey's crosswalk time)."""
+    from itertools import groupby
+    ordered = found[[*keys, "evidence"]].drop_duplicates().sort_values([*keys, "evidence"],
+                                                                       kind="stable")
+    records = zip(zip(*(ordered[key].tolist() for key in keys)), ordered["evidence"].tolist())
+    rows = [(*key, "; ".join(part for _, part in parts))
+            for key, parts in groupby(records, key=lambda record: record[0])]
+    frame = pd.DataFrame(rows, columns=[*keys, "evidence"])
+    return frame.astype({key: ordered[key].dtype for key in keys})
 
 
 def with_precision(rows: pd.DataFrame, precision: dict[tuple[str, str], float]

@@ -37,6 +37,7 @@ def _column(kind: str, nullable: bool, allowed: str) -> pa.Column:
                "small_int": ("Int8", pa.Check.ge(0)), "int": ("Int32", None),
                "row_number": ("int64", pa.Check.ge(1)),
                "score_1": (float, pa.Check.in_range(0, 1)),
+               "score_signed": (float, pa.Check.in_range(-1, 1)),
                "score_100": (float, pa.Check.in_range(0, 100)),
                "date": ("datetime64[ns]", None), "boolean": (bool, None),
                "nullable_boolean": ("boolean", None),

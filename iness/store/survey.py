@@ -12,6 +12,10 @@ from iness.reference import taxonomy
 from iness.frames import semi_join
 from iness.store.tables import load_all
 
+#: tables a build writes beside the clean ones and the codes: how good the
+#: methods are on this survey (:mod:`iness.coding.measure`)
+MEASUREMENT_TABLES = ("classifier_quality", "declared_agreement")
+
 
 @dataclass
 class Survey:
@@ -25,10 +29,17 @@ class Survey:
     wave_matches: pd.DataFrame
     codes: pd.DataFrame
     waves: tuple | None = None
+    #: the classifier's scores, on this survey's coded units and on DSI4EU's
+    classifier_quality: pd.DataFrame | None = None
+    #: declared codes against the coding by reading, per framework
+    declared_agreement: pd.DataFrame | None = None
 
     def __post_init__(self):
         if self.waves is None:  # the years its projects hold
             self.waves = waves_of(self.projects)
+        for name in MEASUREMENT_TABLES:
+            if getattr(self, name) is None:  # tables made by hand: nothing measured
+                setattr(self, name, empty_table(name))
 
     @cached_property
     def memberships(self) -> pd.DataFrame:
@@ -64,7 +75,20 @@ def survey(folder: Path | str | None = None, include_suspect: bool = False) -> S
     tables = load_all(folder, include_suspect)
     if not include_suspect:
         tables["wave_matches"] = clean_matches(tables)
-    return Survey(**tables)
+    return Survey(**tables, **measurement_tables(folder))
+
+
+def measurement_tables(folder: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """The :data:`MEASUREMENT_TABLES` of a built survey (DSI4EU by default)."""
+    from iness.paths import processed_dir
+    from iness.store.tables import _read
+    return {name: _read(name, Path(folder or processed_dir())) for name in MEASUREMENT_TABLES}
+
+
+def empty_table(name: str) -> pd.DataFrame:
+    """A table of the dictionary with its columns and no row."""
+    from iness.reference.dictionary import table_columns
+    return pd.DataFrame({column: pd.Series(dtype=object) for column in table_columns(name)})
 
 
 def waves_of(projects: pd.DataFrame) -> tuple:

@@ -144,3 +144,47 @@ def test_intercoder_agreement_is_perfect_for_identical_codings_and_falls_with_ch
 
 def test_confidence_words_from_scores():
     assert [codes.confidence_of(s) for s in (0.95, 0.7, 0.2)] == ["high", "medium", "low"]
+
+
+def _codings_file(tmp_path, **changes):
+    row = {"unit_id": UNIT, "project_name": "Swap", "coder": "final", "usable": "true",
+           "is_platform": "true", "categories": "sharing", "primary_category": "sharing",
+           "activities": "matching", "resources": "", "scope": "local",
+           "confidence": "high", "reason": "swaps toys"}
+    path = tmp_path / "codings.csv"
+    pd.DataFrame([{**row, "coder": "a"}, {**row, **changes}]).to_csv(path, index=False)
+    return path
+
+
+def test_a_codings_file_is_read_with_lists_and_booleans(tmp_path):
+    found = codes.read_codings(_codings_file(tmp_path, categories="sharing;health"))
+    final = codes.final_of(found)
+    assert final["categories"].tolist() == [["sharing", "health"]]
+    assert final["is_platform"].tolist() == [True] and final["activities"].tolist() == [
+        ["matching"]]
+    assert codes.coding_evidence(found) == {UNIT: f"unit {UNIT}; coders a; final: swaps toys"}
+
+
+@pytest.mark.parametrize("change, where", [
+    ({"usable": "yes"}, "row 3, column usable: 'yes' is not true, false or empty"),
+    ({"scope": "galactic"}, "row 3, column scope: 'galactic' is not one of local"),
+    ({"activities": "matching;juggling"}, "row 3, column activities: 'juggling' is not"),
+    ({"coder": "a"}, "row 3, column unit_id: unit"),
+])
+def test_a_bad_codings_file_is_refused_in_one_line_naming_row_and_column(tmp_path, change,
+                                                                        where):
+    from iness.errors import InessError
+    with pytest.raises(InessError, match="codings.csv, " + where.replace("(", r"\(")) as error:
+        codes.read_codings(_codings_file(tmp_path, **change))
+    assert "\n" not in str(error.value)
+
+
+def test_evidence_of_the_crosswalk_joins_each_codes_tags_once_and_sorted():
+    found = pd.DataFrame({"entity_id": ["p2", "p1", "p1", "p1"], "wave": [2016] * 4,
+                          "framework": ["category"] * 4, "target_id": ["health"] * 4,
+                          "subcategory_id": [""] * 4,
+                          "evidence": ["area:b", "area:b", "area:a", "area:b"]})
+    joined = codes.joined_evidence(found, ["entity_id", "wave", "framework", "target_id",
+                                           "subcategory_id"])
+    assert joined[["entity_id", "evidence"]].values.tolist() == [["p1", "area:a; area:b"],
+                                                                 ["p2", "area:b"]]

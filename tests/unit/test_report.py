@@ -15,7 +15,7 @@ def tiny_notebook(folder, body='figures.show(figures.activity_diagrams(lang=LANG
     parameters = new_code_cell('LANG = "en"')
     parameters.metadata["tags"] = ["parameters"]
     notebook.cells = [new_markdown_cell("# A tiny notebook"), parameters,
-                      new_code_cell("from iness import figures"), new_code_cell(body),
+                      new_code_cell("from iness.notebook import figures"), new_code_cell(body),
                       new_code_cell("print(LANG)")]
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, folder / "01_tiny.ipynb")

@@ -13,9 +13,6 @@ import pycountry
 from iness.paths import PACKAGE_DATA
 from iness.text import distinct, is_missing, map_distinct, normalise_key, spread
 
-#: coordinate flags, in the order they are tested
-COORD_FLAGS = ("ok", "missing", "not_numeric", "out_of_range", "zero", "outside_country")
-
 
 @lru_cache(maxsize=None)
 def country_index() -> dict[str, str]:
@@ -111,19 +108,6 @@ def _nearest_places(latitude: pd.Series, longitude: pd.Series) -> np.ndarray:
     if not len(points):
         return np.empty((0, NEIGHBOURS), dtype=np.intp)
     return reverse_geocode.GeocodeData()._tree.query(points, k=NEIGHBOURS)[1]
-
-
-def nearby_countries(latitude: pd.Series, longitude: pd.Series) -> pd.DataFrame:
-    """For each point, the country of the nearest populated place and the set of
-    countries among its :data:`NEIGHBOURS` nearest places (GeoNames cities shipped
-    with reverse_geocode; points must be valid)."""
-    names, positions = _place_countries()
-    codes = np.asarray(names, dtype=object)[positions[_nearest_places(latitude, longitude)]]
-    nearest = pd.Series(codes[:, 0] if len(codes) else None, index=latitude.index,
-                        dtype=object)
-    around = pd.Series([frozenset(row) for row in codes] if len(codes) else [],
-                       index=latitude.index, dtype=object)
-    return pd.DataFrame({"nearest_country_code": nearest, "nearby": around})
 
 
 def _outside_country(places: np.ndarray, stated: pd.Series) -> np.ndarray:
