@@ -275,6 +275,10 @@ def glossary():
     return pd.read_csv(GLOSSARY, dtype=str, keep_default_na=False).set_index("concept_id")
 
 
+#: a Markdown link's target and a file name: the file keeps its name (codebook.html)
+_FILE_OR_LINK = re.compile(r"\]\([^)\s]*\)|\S+\.(?:html|csv|py|ipynb|po|md)\b")
+
+
 def _variant_pattern(variant: str) -> re.Pattern:
     words = r"[ \u00a0\u202f]+".join(re.escape(word) for word in variant.split())
     words = words.replace("'", "['’]")
@@ -289,7 +293,7 @@ def glossary_breaches(text: str) -> list[tuple[str, str]]:
     >>> glossary_breaches("le livre de codes et la table de correspondance (crosswalk)")
     [('codebook', 'livre de codes')]
     """
-    text = _PROTECTED.sub(" ", text)
+    text = _FILE_OR_LINK.sub(" ", _PROTECTED.sub(" ", text))
     found = []
     for concept, row in glossary().iterrows():
         gloss = re.compile(rf"\(\s*\*?{re.escape(row['english'])}\*?\s*\)", re.IGNORECASE)
