@@ -449,10 +449,30 @@ def sentence_starts(text: str, lang: str | None = None) -> str:
     return "".join(out)
 
 
+#: a date written the ISO way in a sentence (2017-03-26)
+_ISO_DATE = re.compile(r"(?<![\w-])((?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9])(?![\w-])")
+
+
+def written_dates(text: str, lang: str | None = None) -> str:
+    """ISO dates in prose written out in the language (« 26 mars 2017 »);
+    English prose and dates inside code are left as they are.
+
+    >>> written_dates("avant le 2017-03-26, puis `2017-03-27`", "fr")
+    'avant le 26 mars 2017, puis `2017-03-27`'
+    """
+    if language(lang) == SOURCE_LANGUAGE or not isinstance(text, str):
+        return text
+    pieces = re.split(r"(`[^`]*`)", text)
+    return "".join(piece if piece.startswith("`") else
+                   _ISO_DATE.sub(lambda found: long_date(found.group(1), lang), piece)
+                   for piece in pieces)
+
+
 def polish(text, lang: str | None = None):
     """A computed French sentence as it is printed: sentences opened in words
-    (:func:`sentence_starts`) and French typography (:func:`typography`)."""
-    return typography(sentence_starts(text, lang), lang)
+    (:func:`sentence_starts`), dates written out (:func:`written_dates`) and
+    French typography (:func:`typography`)."""
+    return typography(sentence_starts(written_dates(text, lang), lang), lang)
 
 
 # ---------------------------------------------------------------- notebooks

@@ -181,3 +181,10 @@ def test_overseas_departments_count_as_france():
     import pandas as pd
     assert set(overseas.overseas_regions().index) == {"GP", "MQ", "GF", "RE", "YT"}
     assert overseas.as_country(pd.Series(["RE", "YT", "BE"])).tolist() == ["FR", "FR", "BE"]
+
+
+def test_a_french_computed_sentence_writes_its_dates_out():
+    from iness.notebook import say
+    i18n.set_language("fr")
+    assert say("0 des 707 ont cessé avant le 2017-03-26.").text == (
+        "Au total, 0 des 707 ont cessé avant le 26 mars 2017.")
