@@ -322,8 +322,14 @@ def add_coding_parser(commands) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from iness.outputs import Interrupted, stop_on_signals
     try:
-        args.handler(args)
+        with stop_on_signals():
+            args.handler(args)
+    except Interrupted as stop:
+        from iness.outputs import interrupted_message
+        print(f"iness {args.command}: {interrupted_message()}", file=sys.stderr)
+        return 128 + stop.signum
     except (InessError, OSError, KeyError, ValueError) as error:
         if args.debug:
             raise

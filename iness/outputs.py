@@ -8,15 +8,26 @@ into new or empty folders or folders carrying its marker, deletes only the files
 its marker lists, and carries every other file over into the new folder.
 Staging folders left by killed runs are removed, and a swap cut between its two
 renames is finished, on the next run (or load).
+
+A marker is trusted only when it is bound to its folder: it records the
+folder's resolved path and a digest of its text (a marker copied into another
+folder, or edited by hand, is not iness's). Each line it lists must be a plain
+relative path inside the folder (no ``..``, no absolute path, no symlink on the
+way): any other line is ignored with a warning. Staging folders carry a tag of
+their own (``.iness-staging``, bound likewise) and are recognised by it only.
+Deletion never follows a symlink.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
+import signal
 import stat
 import sys
 import tempfile
+from pathlib import PurePosixPath
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
@@ -27,9 +38,119 @@ from iness.paths import BUILTIN_SOURCES, processed_root, reports_dir
 MARKER = ".iness-output"
 HEADER = ("# written by iness: the files listed below are replaced on the next run; "
           "any other file in this folder is kept\n")
+#: the tag of a staging folder (removed once the folder is swapped in)
+STAGING_TAG = ".iness-staging"
 _STAGING_PID = "# staging folder of process "
+_FOLDER = "# folder: "
+_DIGEST = "# digest: "
+#: the most bytes of a marker iness reads (a marker lists the files of one folder)
+MARKER_LIMIT = 16 << 20
 #: seconds a run waits for another one writing the same folder
 LOCK_TIMEOUT = 3600.0
+
+
+class Interrupted(BaseException):
+    """The run was told to stop (SIGINT or SIGTERM): not an error of the data,
+    so no ``except Exception`` catches it; ``signum`` is the signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
+#: the output folders this process swapped in (what an interrupted run did write)
+SWAPPED: list[Path] = []
+
+
+#: seconds a stopped run has to tidy up before it exits regardless
+STOP_DEADLINE = 8.0
+
+
+def _stop(signum, _frame) -> None:
+    """The first SIGINT or SIGTERM: kill this process's kernels, then unwind
+    (staging folders are removed on the way); further signals are ignored, and
+    a watchdog ends the process if tidying up takes over :data:`STOP_DEADLINE`."""
+    import threading
+    for name in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(name, signal.SIG_IGN)
+    report = sys.modules.get("iness.report")
+    if report is not None:
+        report.stop_kernels()
+    if os.getpid() != _MAIN_PID[-1]:  # a worker forked a moment ago: it just ends
+        os._exit(128 + signum)
+    watchdog = threading.Timer(STOP_DEADLINE, _exit_now, (signum,))
+    watchdog.daemon = True
+    watchdog.start()
+    raise Interrupted(signum)
+
+
+def _exit_now(signum: int) -> None:
+    report = sys.modules.get("iness.report")
+    if report is not None:
+        report.kill_workers()
+    print(f"iness: {interrupted_message()} (tidying up took over {STOP_DEADLINE:g} s)",
+          file=sys.stderr, flush=True)
+    os._exit(128 + signum)
+
+
+def interrupted_message() -> str:
+    """What a stopped run says: which folders it had already swapped in whole."""
+    if not SWAPPED:
+        return "interrupted; nothing was replaced"
+    return (f"interrupted; {', '.join(map(str, SWAPPED))} "
+            f"{'was' if len(SWAPPED) == 1 else 'were'} written whole, nothing else was "
+            "replaced")
+
+
+@contextmanager
+def stop_on_signals() -> Iterator[None]:
+    """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (see
+    :func:`_stop`); the previous handlers come back after it."""
+    _MAIN_PID.append(os.getpid())
+    previous = {name: signal.signal(name, _stop) for name in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for name, handler in previous.items():
+            signal.signal(name, handler)
+        _MAIN_PID.pop()
+
+
+#: the process that set the handlers (its forked workers inherit them)
+_MAIN_PID: list[int] = [0]
+
+
+#: characters that make a spreadsheet run a cell as a formula (or hide one)
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell as a spreadsheet must see it: text a spreadsheet would run as a
+    formula gets a leading quote; anything else is returned as it is.
+
+    >>> [spreadsheet_safe(v) for v in ("=HYPERLINK(1)", "@SUM(A1)", "ok", -1)]
+    ["'=HYPERLINK(1)", "'@SUM(A1)", 'ok', -1]
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_PREFIXES) else value
+
+
+def neutralise_formulas(frame):
+    """A copy of a frame whose text cells, index and column labels are
+    :func:`spreadsheet_safe`: the one path of every CSV and spreadsheet iness
+    writes.
+
+    >>> import pandas as pd
+    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
+    ["'=1+1", 'ok', "'-x"]
+    """
+    import pandas as pd
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(spreadsheet_safe)
+    if any(isinstance(label, str) for label in out.index.to_flat_index()):
+        out = out.rename(index=spreadsheet_safe)
+    return out.rename(columns=spreadsheet_safe)
 
 
 def old_folder(target: Path) -> Path:
@@ -60,20 +181,109 @@ def _files(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def written_files(folder: Path, default: bool | None = None) -> set[str] | None:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def bound_text(folder: Path, body: str) -> str:
+    """``body`` bound to ``folder``: its resolved path, then a digest of the whole."""
+    text = f"{body}{_FOLDER}{Path(folder).resolve()}\n"
+    return f"{text}{_DIGEST}{_digest(text)}\n"
+
+
+def _read_no_follow(path: Path) -> str | None:
+    """The text of a regular file, not through a symlink; ``None`` if there is
+    none (or it is not UTF-8, or larger than :data:`MARKER_LIMIT`)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        data = handle.read(MARKER_LIMIT + 1)
+    try:
+        return None if len(data) > MARKER_LIMIT else data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def verified_text(path: Path, folder: Path) -> str | None:
+    """The body of a file written by :func:`bound_text` for ``folder``, or
+    ``None`` when it was not (missing, edited, or bound to another folder)."""
+    text = _read_no_follow(path)
+    if text is None:
+        return None
+    head, found, digest = text.rpartition(_DIGEST)
+    if not found or digest.strip() != _digest(head):
+        return None
+    body, found, bound = head.rpartition(_FOLDER)
+    if not found or bound.rstrip("\n") != str(Path(folder).resolve()):
+        return None
+    return body
+
+
+def safe_relative(folder: Path, line: str) -> bool:
+    """Whether a marker line is a plain relative path inside ``folder``: not
+    absolute, no ``.`` or ``..`` part, and no symlink on the way to it (the
+    last part may be one: the link itself is what is removed)."""
+    if not line or line.startswith("/") or "\\" in line or "\x00" in line:
+        return False
+    parts = PurePosixPath(line).parts
+    if not parts or any(part in (".", "..") for part in line.split("/")):
+        return False
+    here = Path(folder)
+    for part in parts[:-1]:
+        here = here / part
+        if here.is_symlink():
+            return False
+    return True
+
+
+def _listed(folder: Path, body: str) -> set[str]:
+    """The safe lines of a marker's body; the others are ignored with a warning."""
+    lines = [line for line in body.splitlines() if line and not line.startswith("#")]
+    safe = {line for line in lines if safe_relative(folder, line)}
+    unsafe = [line for line in lines if line not in safe]
+    if unsafe and (str(folder), unsafe[0]) not in _warned:
+        _warned.add((str(folder), unsafe[0]))
+        print(f"iness: warning: {folder / MARKER} lists {len(unsafe)} path(s) that are not "
+              f"plain files inside it (first: {unsafe[0]!r}); they are ignored, never "
+              "deleted", file=sys.stderr)
+    return safe
+
+
+#: markers already warned about (a run reads a marker several times)
+_warned: set[tuple[str, str]] = set()
+
+
+def marker_text(folder: Path, files: list[str]) -> str:
+    """The marker of ``folder`` listing the ``files`` iness wrote there."""
+    return bound_text(folder, HEADER + "".join(f"{path}\n" for path in files))
+
+
+def written_files(folder: Path, default: bool | None = None,
+                  bound_to: Path | None = None) -> set[str] | None:
     """The files iness wrote in ``folder`` (relative paths), from its marker;
-    ``None`` when iness did not make the folder. A folder in a default location
-    without a marker (made by an older iness) is iness's place but none of its
-    files is taken as iness's: they are kept, and one an output would replace
-    stops the run (``default`` says the folder is in a default location,
-    guessed from its place unless given)."""
-    marker = folder / MARKER
-    if marker.is_file():
-        lines = marker.read_text(encoding="utf-8").splitlines()
-        return {line for line in lines if line and not line.startswith("#")} | {MARKER}
-    if default if default is not None else is_default_location(folder):
-        return set()
-    return None
+    ``None`` when iness did not make the folder. The marker must be bound to
+    ``bound_to`` (default: ``folder`` itself; the previous folder of a swap
+    keeps its target's). A folder in a default location without a trusted
+    marker (made by an older iness) is iness's place; a marker of an older
+    iness (no digest) is read there only; else none of its files is taken as
+    iness's: they are kept, and one an output would replace stops the run
+    (``default`` says the folder is in a default location, guessed from its
+    place unless given)."""
+    folder = Path(folder)
+    body = verified_text(folder / MARKER, bound_to or folder)
+    if body is not None:
+        return _listed(folder, body) | {MARKER}
+    default = default if default is not None else is_default_location(bound_to or folder)
+    if not default:
+        return None
+    legacy = _read_no_follow(folder / MARKER)
+    if legacy is not None and _DIGEST not in legacy and _FOLDER not in legacy:
+        return _listed(folder, legacy) | {MARKER}
+    return set()
 
 
 def _writable(folder: Path) -> bool:
@@ -96,9 +306,13 @@ def check_target(target: Path | str) -> Path:
         raise OutputError(f"{target} is a file, not a folder: give a new folder for the outputs")
     owned = written_files(target) if target.is_dir() else set()
     if owned is None and any(target.iterdir()):
-        raise OutputError(f"{target} is not empty and was not made by iness (it has no "
-                          f"{MARKER} file): iness writes only into new or empty folders or "
-                          "folders it made, so give another folder")
+        marker = target / MARKER
+        why = (f"its {MARKER} file was not written by iness for this folder (copied from "
+               "another folder, or edited)" if marker.exists() or marker.is_symlink()
+               else f"it has no {MARKER} file")
+        raise OutputError(f"{target} is not empty and was not made by iness ({why}): iness "
+                          "writes only into new or empty folders or folders it made, so give "
+                          "another folder")
     owned = owned or set()  # an empty folder: nothing of iness's in it yet
     parent = target.parent
     while not parent.exists():
@@ -115,13 +329,14 @@ def check_target(target: Path | str) -> Path:
 
 def _foreign(folder: Path, owned: set[str]) -> list[str]:
     """Entries of ``folder`` iness did not write: whole sub-folders holding none of
-    its files, single files elsewhere."""
+    its files (and symlinks to folders), single files elsewhere."""
     found = []
     for root, folders, names in os.walk(folder):
         base = Path(root).relative_to(folder)
         for name in list(folders):
             relative = (base / name).as_posix()
-            if not any(path.startswith(relative + "/") for path in owned):
+            if (Path(root) / name).is_symlink() or not any(
+                    path.startswith(relative + "/") for path in owned):
                 found.append(relative)
                 folders.remove(name)
         found += [(base / name).as_posix() for name in names
@@ -129,49 +344,123 @@ def _foreign(folder: Path, owned: set[str]) -> list[str]:
     return sorted(found)
 
 
+def unlink_inside(folder: Path, relative: str) -> bool:
+    """Remove the file (or the symlink itself) at ``relative`` inside ``folder``
+    without following any symlink on the way (each folder is opened with
+    ``O_NOFOLLOW``); whether something was removed."""
+    parts = relative.split("/")
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        descriptor = os.open(folder, flags)
+    except OSError:
+        return False
+    try:
+        for part in parts[:-1]:
+            try:
+                inner = os.open(part, flags, dir_fd=descriptor)
+            except OSError:  # missing, not a folder, or a symlink: not followed
+                return False
+            os.close(descriptor)
+            descriptor = inner
+        try:
+            if stat.S_ISDIR(os.stat(parts[-1], dir_fd=descriptor,
+                                    follow_symlinks=False).st_mode):
+                return False
+            os.unlink(parts[-1], dir_fd=descriptor)
+        except FileNotFoundError:
+            return False
+        return True
+    finally:
+        os.close(descriptor)
+
+
 def _remove_written(folder: Path, owned: set[str]) -> None:
     """Delete the files iness wrote and the folders left empty, then ``folder``
-    if nothing else is in it."""
+    if nothing else is in it (never through a symlink)."""
     for relative in owned:
-        path = folder / relative
-        if path.is_file() or path.is_symlink():
-            path.unlink()
+        unlink_inside(folder, relative)
     for root, _, _ in sorted(os.walk(folder), key=lambda item: -len(item[0])):
-        if not any(Path(root).iterdir()):
+        if not Path(root).is_symlink() and not any(Path(root).iterdir()):
             Path(root).rmdir()
+
+
+def _real_folder(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink()
+
+
+def _carry(source: Path, target: Path, entries: list[str]) -> None:
+    """Move these entries of ``source`` to the same place in ``target``; a
+    folder that is there already gets their contents, one by one."""
+    for relative in entries:
+        destination = target / relative
+        if _real_folder(destination) and _real_folder(source / relative):
+            _carry(source / relative, destination,
+                   sorted(path.name for path in (source / relative).iterdir()))
+        elif not (destination.exists() or destination.is_symlink()):
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source / relative, destination)
+
+
+def _kept_aside(old: Path) -> Path:
+    """A free name beside ``old`` for what could not be put back."""
+    number = 1
+    while (aside := old.with_name(f"{old.name}-kept-{number}")).exists():
+        number += 1
+    return aside
 
 
 def _retire(old: Path, target: Path, default: bool) -> None:
     """Carry the files iness did not write from ``old`` into ``target``, then
-    delete the rest of ``old`` (only files iness wrote)."""
-    owned = written_files(old, default) or set()
-    for relative in _foreign(old, owned):
-        destination = target / relative
-        if not destination.exists():
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(old / relative, destination)
+    delete the rest of ``old`` (only files iness wrote). What cannot be put back
+    (a clash made meanwhile) is kept beside, under a name the next run leaves
+    alone, so that nothing is lost and the next run works."""
+    owned = written_files(old, default, bound_to=target) or set()
+    _carry(old, target, _foreign(old, owned))
     _remove_written(old, owned)
     if old.exists():
-        raise OutputError(f"{old} holds files iness did not write and could not put back into "
-                          f"{target}: move them away, then run again")
+        aside = _kept_aside(old)
+        os.replace(old, aside)
+        print(f"iness: warning: files iness did not write could not be put back into "
+              f"{target}; they are kept in {aside}", file=sys.stderr)
+
+
+def _staging_pid(staging: Path) -> int | None:
+    """The process of a staging folder, from its tag; ``None`` when the folder
+    has no tag iness wrote for it."""
+    body = verified_text(staging / STAGING_TAG, staging)
+    if body is None:
+        return None
+    for line in body.splitlines():
+        if line.startswith(_STAGING_PID) and line.removeprefix(_STAGING_PID).isdigit():
+            return int(line.removeprefix(_STAGING_PID))
+    return None
 
 
 def _staging_is_stale(staging: Path) -> bool:
-    """A staging folder (with iness's marker) whose process is gone."""
-    marker = staging / MARKER
-    if not marker.is_file():
+    """A staging folder iness made (its tag verifies) whose process is gone."""
+    pid = _staging_pid(staging)
+    if pid is None or staging.is_symlink():
         return False
-    for line in marker.read_text(encoding="utf-8").splitlines():
-        if line.startswith(_STAGING_PID):
-            pid = int(line.removeprefix(_STAGING_PID))
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return True
-            except PermissionError:
-                return False
-            return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
     return False
+
+
+def _is_leftover_tag(target: Path) -> bool:
+    """Whether ``target`` holds the tag of the staging folder it was swapped in
+    from (a swap killed before removing it): bound to a ``.NAME-new-*`` sibling."""
+    text = _read_no_follow(target / STAGING_TAG)
+    if text is None:
+        return False
+    head, found, digest = text.rpartition(_DIGEST)
+    bound = head.rpartition(_FOLDER)[2].rstrip("\n")
+    return (bool(found) and digest.strip() == _digest(head)
+            and Path(bound).parent == target.parent
+            and Path(bound).name.startswith(f".{target.name}-new-"))
 
 
 def recover(target: Path) -> None:
@@ -180,13 +469,16 @@ def recover(target: Path) -> None:
     new one is in place, and remove stale staging folders."""
     default = is_default_location(target)
     old = old_folder(target)
-    if old.is_dir() and written_files(old, default) is not None:
+    if old.is_dir() and not old.is_symlink() and written_files(
+            old, default, bound_to=target) is not None:
         if not target.exists():
             os.replace(old, target)
             print(f"iness: recovered {target} from {old.name} (an earlier run was "
                   "interrupted)", file=sys.stderr)
         else:
             _retire(old, target, default)
+    if target.is_dir() and _is_leftover_tag(target):
+        unlink_inside(target, STAGING_TAG)
     for staging in target.parent.glob(f".{target.name}-new-*"):
         if staging.is_dir() and _staging_is_stale(staging):
             shutil.rmtree(staging)
@@ -227,13 +519,29 @@ def recover_if_interrupted(target: Path) -> None:
 def _link_or_copy(source: Path, destination: Path) -> None:
     destination.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(source, destination)
+        os.link(source, destination, follow_symlinks=False)
     except OSError:
-        shutil.copy2(source, destination)
+        shutil.copy2(source, destination, follow_symlinks=False)
+
+
+def _clashes(target: Path, owned: set[str], staging: Path) -> list[str]:
+    """Entries of ``target`` iness did not write that an output would replace
+    (the same name, or a file where an output needs a folder)."""
+    found = []
+    for relative in _foreign(target, owned):
+        ahead = [staging / "/".join(relative.split("/")[:n])
+                 for n in range(1, relative.count("/") + 1)]
+        if _real_folder(target / relative) and _real_folder(staging / relative):
+            found += [f"{relative}/{inner}" for inner in _clashes(
+                target / relative, set(), staging / relative)]
+        elif (staging / relative).exists() or any(path.is_file() for path in ahead):
+            found.append(relative)
+    return found
 
 
 def _commit(staging: Path, target: Path, replaces: Callable[[str], bool] | None) -> None:
-    """Swap ``staging`` in for ``target`` (under the lock)."""
+    """Swap ``staging`` in for ``target`` (under the lock); a swap whose second
+    rename fails is rolled back."""
     with locked(target):
         recover(target)
         check_target(target)
@@ -241,25 +549,36 @@ def _commit(staging: Path, target: Path, replaces: Callable[[str], bool] | None)
         owned = (written_files(target, default) or set()) if target.exists() else set()
         if replaces is not None:
             for relative in sorted(owned - {MARKER}):
-                if not replaces(relative) and not (staging / relative).exists():
-                    _link_or_copy(target / relative, staging / relative)
-        written = [relative for relative in _files(staging) if relative != MARKER]
+                source = target / relative
+                if (not replaces(relative) and not (staging / relative).exists()
+                        and (source.is_file() or source.is_symlink())):
+                    _link_or_copy(source, staging / relative)
+        written = [relative for relative in _files(staging)
+                   if relative not in (MARKER, STAGING_TAG)]
         if target.exists():
-            clashes = [relative for relative in _foreign(target, owned)
-                       if (staging / relative).exists()]
+            clashes = _clashes(target, owned, staging)
             if clashes:
-                raise OutputError(f"{target / clashes[0]} was not written by iness and would "
-                                  "be replaced by an output of the same name: move it away")
-        (staging / MARKER).write_text(HEADER + "".join(f"{path}\n" for path in written),
-                                      encoding="utf-8")
+                kind = ("is a symlink" if (target / clashes[0]).is_symlink()
+                        else "was not written by iness")
+                raise OutputError(f"{target / clashes[0]} {kind} and would be replaced by "
+                                  "an output of the same name: move it away; nothing was "
+                                  "changed")
+        (staging / MARKER).write_text(marker_text(target, written), encoding="utf-8")
         old = old_folder(target)
-        if old.exists():
+        if old.exists() or old.is_symlink():
             raise OutputError(f"{old} is in the way: it was left by an interrupted run of "
                               "an older iness or holds files iness did not write; look "
                               "inside, move what you need, delete it and run again")
         if target.exists():
             os.replace(target, old)
-        os.replace(staging, target)
+        try:
+            os.replace(staging, target)
+        except OSError:
+            if old.exists() and not target.exists():
+                os.replace(old, target)
+            raise
+        unlink_inside(target, STAGING_TAG)
+        SWAPPED.append(target)
         if old.exists():
             _retire(old, target, default)
 
@@ -282,10 +601,16 @@ def replacing(target: Path | str,
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
         try:
             staging.chmod(0o755)
-            (staging / MARKER).write_text(f"{HEADER}{_STAGING_PID}{os.getpid()}\n",
-                                          encoding="utf-8")
+            (staging / STAGING_TAG).write_text(
+                bound_text(staging, f"{HEADER}{_STAGING_PID}{os.getpid()}\n"),
+                encoding="utf-8")
             yield staging
             _commit(staging, target, replaces)
+        except OSError as error:  # a full disk, a quota: say where, keep the previous
+            where = f" ({error.filename})" if error.filename else ""
+            raise OutputError(f"{target}: writing it failed{where}: "
+                              f"{error.strerror or error}; the previous folder was left as "
+                              "it was") from error
         finally:
             if staging.exists():
                 shutil.rmtree(staging)
@@ -293,7 +618,9 @@ def replacing(target: Path | str,
 
 def enclosing_outputs(target: Path) -> list[Path]:
     """The output folders (with iness's marker) that hold ``target``, outermost first."""
-    return [folder for folder in reversed(Path(target).parents) if (folder / MARKER).is_file()]
+    return [folder for folder in reversed(Path(target).parents)
+            if verified_text(folder / MARKER, folder) is not None
+            or (folder / MARKER).is_file() and is_default_location(folder)]
 
 
 #: names a survey may not take: the built-in sources, the report's own folders
@@ -319,6 +646,8 @@ def survey_name(path: Path | str, name: str | None = None) -> str:
         why = "it is empty"
     elif name.startswith("."):
         why = "it starts with a dot (a hidden folder, or the parent folder for '..')"
+    elif name.lower().endswith((".html", ".json", ".csv", ".tex", ".png", ".pdf")):
+        why = "it ends like a file of the report (index.html, inputs.json, ...)"
     elif name.lower() in RESERVED_NAMES:
         why = ("it is the name of the DSI4EU tables built by `iness build`"
                if name.lower() in BUILTIN_SOURCES else "iness uses that folder in reports/")

@@ -1,10 +1,12 @@
 """``iness report``: execute every notebook, write HTML pages, an index and figures."""
 from __future__ import annotations
 
+import contextlib
 import html
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -32,18 +34,65 @@ TIMEOUT = 600
 KERNEL_LOG_LEVEL = "ERROR"
 #: script blocks and stylesheet links that reach the network (mermaid, widget
 #: renderers from CDNs): the report must open offline and without console errors
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.IGNORECASE | re.DOTALL)
 _EXTERNAL_LINK = re.compile(r'<link[^>]+href="https?://[^"]*"[^>]*>', re.IGNORECASE)
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+#: script types a browser runs (any other, such as the widgets' saved state
+#: or MathJax's configuration, is data)
+EXECUTABLE_SCRIPT_TYPES = frozenset({"", "text/javascript", "application/javascript",
+                                     "module", "text/ecmascript", "application/ecmascript"})
 #: an empty favicon, so that browsers do not ask the server for one
 FAVICON = '<link rel="icon" href="data:,">'
+#: the inline scripts the report's pages may run, each exactly as it stands
+#: between its <script> tags: the pages' Content-Security-Policy allows these
+#: by their hash and no other script, and any other inline script is dropped
+#: (adding one is one line here)
+PAGE_SCRIPTS: tuple[str, ...] = ()
+
+
+def script_hash(script: str) -> str:
+    """A script's CSP source expression: ``'sha256-<base64 digest>'``."""
+    import base64
+    import hashlib
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    return f"'sha256-{digest}'"
+
+
+def content_security_policy(scripts: tuple[str, ...] = PAGE_SCRIPTS) -> str:
+    """What a report page may load and run: its own images (files beside it or
+    embedded), its own styles, the given inline scripts by hash; nothing remote,
+    no other script, no plug-in, no form."""
+    allowed = " ".join(script_hash(script) for script in scripts) or "'none'"
+    return ("default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            f"font-src 'self' data:; script-src {allowed}; object-src 'none'; "
+            "base-uri 'none'; form-action 'none'")
+
+
+def head_tags() -> str:
+    """What every page's <head> starts with: the policy, then the favicon."""
+    return (f'<meta http-equiv="Content-Security-Policy" '
+            f'content="{html.escape(content_security_policy())}">{FAVICON}')
+
+
+def _kept_script(match: re.Match) -> str:
+    """A script block as the page keeps it: data blocks and the report's own
+    scripts stay; any other executable script, or one that fetches, goes."""
+    kind = _SCRIPT_TYPE.search(match.group(1))
+    kind = kind.group(1).lower() if kind else ""
+    if re.search(r"\bsrc\s*=", match.group(1), re.IGNORECASE) or re.search(
+            r"https?://", match.group(2)):
+        return ""
+    if kind in EXECUTABLE_SCRIPT_TYPES and match.group(2) not in PAGE_SCRIPTS:
+        return ""
+    return match.group(0)
 
 
 def offline(page: str) -> str:
-    """Drop every script or stylesheet that would fetch from the network."""
-    page = _SCRIPT.sub(lambda m: "" if re.search(r"https?://", m.group(0)) else m.group(0),
-                       page)
+    """Drop every script or stylesheet that would fetch from the network and
+    every inline script the report does not run itself; add the policy."""
+    page = _SCRIPT.sub(_kept_script, page)
     page = _EXTERNAL_LINK.sub("", page)
-    return page.replace("<head>", "<head>\n" + FAVICON, 1)
+    return page.replace("<head>", "<head>\n" + head_tags(), 1)
 
 PAGE_STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;max-width:52rem;
@@ -128,6 +177,105 @@ def _failure(path: Path, notebook, running: dict, error: Exception) -> str:
     return f"{path.name}: the kernel failed: {' '.join(str(error).split())[:300]}"
 
 
+#: the kernels this process is running (killed at once when it must stop)
+_RUNNING_KERNELS: set = set()
+
+
+def _child_processes() -> list[int]:
+    """The processes this one started that still run (from ``/proc``; none
+    where there is no ``/proc``)."""
+    found, me = [], str(os.getpid())
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            if entry.read_text().rsplit(")", 1)[1].split()[1] == me:
+                found.append(int(entry.parent.name))
+    return found
+
+
+def stop_kernels() -> None:
+    """Kill every kernel this process started, with its process group (each
+    leads one of its own), even one still starting, and remove its connection
+    file: a stop must not leave any behind."""
+    groups = {pid for pid in _child_processes()} if _RUNNING_KERNELS else set()
+    for manager in list(_RUNNING_KERNELS):
+        process = getattr(getattr(manager, "provisioner", None), "process", None)
+        if process is not None:
+            groups.add(process.pid)
+        with contextlib.suppress(OSError, TypeError):
+            Path(manager.connection_file).unlink()
+    for pid in groups:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(pid, signal.SIGKILL)
+    _RUNNING_KERNELS.clear()
+
+
+def _worker_stop(signum, _frame) -> None:
+    """A worker told to stop: its kernels go with it, at once."""
+    stop_kernels()
+    os._exit(128 + signum)
+
+
+#: the signals that stop a run
+STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+
+def _worker_signals() -> None:
+    """Workers leave Ctrl-C to the main process, which stops them with SIGTERM.
+    They start with both signals blocked (see :func:`execute_all`): one sent
+    meanwhile is handled here, once the worker's own handlers are set."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_stop)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+
+
+#: seconds a stopped worker has to exit before it is killed
+WORKER_GRACE = 4.0
+
+
+#: the worker pools this process is running
+_POOLS: set = set()
+
+
+def kill_workers() -> None:
+    """The last resort of a stop that takes too long: SIGKILL every worker."""
+    for pool in list(_POOLS):
+        for process in list(getattr(pool, "_processes", {}).values()):
+            with contextlib.suppress(OSError, AttributeError):
+                process.kill()
+
+
+def _stop_workers(pool) -> None:
+    """SIGTERM every worker of ``pool`` (each kills its kernels), wait for them,
+    kill any that did not exit."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    for process in processes:
+        with contextlib.suppress(OSError, AttributeError):
+            process.terminate()
+    deadline = time.monotonic() + WORKER_GRACE
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join(1.0)
+    # a worker forked in the middle of the stop may be missing from the pool's
+    # list, or stuck on a lock it inherited: none outlives the run
+    for pid in _child_processes():
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            if _is_worker(pid):
+                os.kill(pid, signal.SIGKILL)
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _is_worker(pid: int) -> bool:
+    """A child of this process running the same program (a forked worker),
+    not a kernel or another program it started."""
+    try:
+        return (Path(f"/proc/{pid}/cmdline").read_bytes()
+                == Path(f"/proc/{os.getpid()}/cmdline").read_bytes())
+    except OSError:
+        return False
+
+
 async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
     """Each run of one notebook, in order, in one kernel: the first run pays for
     starting Python and importing pandas, matplotlib and iness, the others
@@ -144,9 +292,12 @@ async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
                     manager, first = AsyncKernelManager(kernel_name=KERNEL), True
                     # the kernel's own stderr (a dying kernel's libzmq assertion)
                     # would add lines to iness's one-line errors
+                    _RUNNING_KERNELS.add(manager)
+                    environment = kernel_environment()
                     await manager.start_kernel(
                         extra_arguments=[f"--IPKernelApp.log_level={KERNEL_LOG_LEVEL}"],
-                        cwd=str(path.parent), stderr=subprocess.DEVNULL)
+                        cwd=str(path.parent), stderr=subprocess.DEVNULL,
+                        **({"env": environment} if environment else {}))
                 client = NotebookClient(
                     notebook, km=manager, timeout=TIMEOUT, kernel_name=KERNEL,
                     on_cell_execute=lambda cell, cell_index: running.update(cell=cell),
@@ -166,10 +317,12 @@ async def _execute_runs(path: Path, runs: list[Run]) -> list[tuple]:
                 results.append((None, time.perf_counter() - started,
                                 _failure(path, notebook, running, error)))
                 if not isinstance(error, CellExecutionError) and manager is not None:
+                    _RUNNING_KERNELS.discard(manager)
                     await manager.shutdown_kernel(now=True)
                     manager = None
     finally:
-        if manager is not None:
+        if manager is not None and manager in _RUNNING_KERNELS:
+            _RUNNING_KERNELS.discard(manager)
             await manager.shutdown_kernel(now=True)
     return results
 
@@ -301,6 +454,28 @@ def to_html(notebook, lang: str = "en") -> str:
     return with_footer(offline(body), lang)
 
 
+def edition_title(path: Path, lang: str) -> str:
+    """A notebook's title in an edition's language (as its run would show it)."""
+    notebook = nbformat.read(path, as_version=4)
+    i18n.translate_notebook(notebook, lang)
+    return title_of(notebook, path.stem)
+
+
+def kernel_environment() -> dict[str, str] | None:
+    """The kernels' environment: this one, plus a Matplotlib folder of iness's
+    when the home's is not writable (else Matplotlib warns, on the page, of a
+    temporary folder with a random name); ``None`` when nothing is needed."""
+    if os.environ.get("MPLCONFIGDIR"):
+        return None
+    config = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "matplotlib"
+    existing = next((folder for folder in (config, *config.parents) if folder.exists()), None)
+    if existing is not None and os.access(existing, os.W_OK):
+        return None
+    folder = Path(tempfile.gettempdir()) / f"iness-matplotlib-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return {**os.environ, "MPLCONFIGDIR": str(folder)}
+
+
 def title_of(notebook, fallback: str) -> str:
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
@@ -336,7 +511,7 @@ def index_page(entries: list[dict], lang: str = "en") -> str:
         'cited are on the <a href="references.html">references</a> page; the tables\' columns '
         'are described in the <a href="data-dictionary.html">data dictionary</a>.', lang)
     return (f"<!DOCTYPE html>\n<html lang=\"{lang}\"><head><meta charset=\"utf-8\">"
-            f"<title>{words('iness report', lang)}</title>{FAVICON}"
+            f"<title>{words('iness report', lang)}</title>{head_tags()}"
             f"<style>{PAGE_STYLE}</style></head><body>\n"
             f"<p><small>{editions}</small></p>\n"
             f"<h1>{words('iness: the talk’s figures on the DSI4EU survey', lang)}</h1>\n"
@@ -350,7 +525,7 @@ def markdown_page(markdown: str, title: str, language: str = "en") -> str:
     body = mistune.html(markdown)
     return with_footer(
         f"<!DOCTYPE html>\n<html lang=\"{language}\"><head><meta charset=\"utf-8\">"
-        f"<title>iness: {html.escape(title)}</title>{FAVICON}<style>{PAGE_STYLE}"
+        f"<title>iness: {html.escape(title)}</title>{head_tags()}<style>{PAGE_STYLE}"
         "table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ddd;"
         "padding:.2rem .4rem;vertical-align:top}</style></head>"
         f"<body>\n<p><a href=\"index.html\">{words('iness report', language)}</a></p>\n"
@@ -420,8 +595,16 @@ def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(_execute_job, job) for job in jobs]
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_signals)
+    _POOLS.add(pool)
+    try:
+        # the workers are forked here: a signal in the middle of a fork would be
+        # lost in the fork's own callbacks, so it waits until the forks are done
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            futures = [pool.submit(_execute_job, job) for job in jobs]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         for (path, runs), future in zip(jobs, futures):
             try:
                 results = future.result()
@@ -429,6 +612,12 @@ def execute_all(jobs: list[tuple[Path, list[Run]]], workers: int | None = None):
                 results = [(None, 0.0, f"{path.name}: its worker process died")] * len(runs)
             for run, result in zip(runs, results):
                 yield (path, run, *result)
+    except BaseException:  # stopped (a signal, or the caller gave up): no worker stays
+        _stop_workers(pool)
+        raise
+    finally:
+        _POOLS.discard(pool)
+    pool.shutdown(wait=True)
 
 
 def _of_notebooks(stems: set[str], also: tuple[str, ...] = ()) -> Callable[[str], bool]:
@@ -531,8 +720,7 @@ def _write_edition(edition: Edition, every: list[Path]) -> None:
         entries = [_index_entry(path.stem, edition.titles[path.stem],
                                 staging / "figures" / path.stem)
                    if path.stem in edition.titles else
-                   _index_entry(path.stem, title_of(nbformat.read(path, as_version=4),
-                                                    path.stem),
+                   _index_entry(path.stem, edition_title(path, edition.lang),
                                 edition.target / "figures" / path.stem)
                    for path in every if path.stem in edition.titles
                    or (edition.target / f"{path.stem}.html").is_file()]

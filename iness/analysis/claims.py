@@ -352,7 +352,7 @@ MAX_SHARED = 50
 #: candidate neighbours kept per description
 NEIGHBOURS = 10
 #: thresholds of the sweep
-THRESHOLDS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
+THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 
 def similar_pairs(texts: list[str], min_similarity: float = 0.5, neighbours: int = NEIGHBOURS,
@@ -437,7 +437,7 @@ def text_rule(a: str, b: str) -> str | None:
 
 def near_duplicates(projects: pd.DataFrame, members_category: pd.DataFrame,
                     countries: pd.DataFrame, wave: int, links: pd.DataFrame | None = None,
-                    min_similarity: float = 0.5) -> pd.DataFrame:
+                    min_similarity: float = min(THRESHOLDS)) -> pd.DataFrame:
     """Pairs of one wave's platforms with similar descriptions (``similar_pairs``)
     or joined by the cleaning's merge rules, with their similarity, the
     ``duplicate_rule`` that makes them one record or one actor (the cleaning's
@@ -562,3 +562,121 @@ def online_offline_ability(projection: nx.Graph, labels: dict) -> dict:
     offline = sum(1 for label in tied if label == {"offline"})
     return {"tied": len(tied), "online_only": online, "offline_only": offline,
             "can_see": online >= SMALL_GROUP and offline >= SMALL_GROUP}
+
+
+# --- what a survey can support -------------------------------------------------
+
+#: methods whose codes no reading of this survey has checked
+UNVALIDATED_METHODS = {"classifier", "crosswalk"}
+#: frameworks whose codes a verdict, typology or association here rests on
+CODED_FRAMEWORKS = ("category", "activity", "is_platform")
+
+
+def unvalidated_classifier(survey, frameworks=CODED_FRAMEWORKS) -> list[str]:
+    """The frameworks among ``frameworks`` whose codes in the survey come only
+    from machine methods, the text classifier among them (the tag crosswalk
+    may fill in): no coded or declared unit measures their error on this
+    survey, so no verdict, typology or association is drawn from them."""
+    codes = survey.codes
+    found = []
+    for framework in frameworks:
+        methods = set(codes.loc[codes["framework"] == framework, "method"])
+        if "classifier" in methods and methods <= UNVALIDATED_METHODS:
+            found.append(framework)
+    return found
+
+
+#: what each claim's test needs of a survey, checked by :func:`missing_fields`:
+#: ("waves", n) at least n matched waves; ("column", c) a projects column with
+#: values; ("facets", (f, ...)) project tags of one of these facets; ("table", t) a
+#: non-empty table; ("codes", framework) codes not only from an unvalidated classifier
+CLAIM_NEEDS = {
+    "failure": (("waves", 2),),
+    "redundancy": (("column", "description"), ("codes", "category")),
+    "open_source": (("facets", ("tech_method", "tech_focus")), ("codes", "is_platform")),
+    "bubbles": (("table", "links"), ("codes", "category")),
+    "online_offline": (("facets", ONLINE_FACETS), ("table", "links")),
+}
+
+
+def missing_fields(survey, claim: str, wave: int | None = None) -> list[str]:
+    """What the survey lacks for ``claim``'s test (:data:`CLAIM_NEEDS`), as
+    ``labels.csv`` keys ``needs_<kind>_<name>``: empty when it can be tested."""
+    lacking = []
+    projects = survey.projects if wave is None else \
+        survey.projects[survey.projects["wave"] == wave]
+    for kind, name in CLAIM_NEEDS[claim]:
+        if kind == "waves":
+            ok = len(survey.waves) >= name and waves_matched(
+                survey.wave_matches, survey.waves[0], survey.waves[-1])
+            key = "needs_waves"
+        elif kind == "column":
+            ok = name in projects and projects[name].notna().any()
+            key = f"needs_column_{name}"
+        elif kind == "facets":
+            tags = survey.tags
+            ok = len(tags) > 0 and bool(((tags["entity"] == "project")
+                                         & tags["facet"].isin(name)).any())
+            key = f"needs_facets_{'_'.join(name)}"
+        elif kind == "table":
+            ok = len(getattr(survey, name)) > 0
+            key = f"needs_table_{name}"
+        else:
+            ok = name not in unvalidated_classifier(survey, (name,))
+            key = f"needs_codes_{name}"
+        if not ok:
+            lacking.append(key)
+    return lacking
+
+
+def not_testable_reason(lacking: list[str], lang: str | None = None) -> str:
+    """"not testable: the survey has no ..." for what :func:`missing_fields`
+    found lacking, in the language set (or ``lang``)."""
+    from iness.i18n import label as text
+    return text("not_testable_because", lang).format(
+        what=text("list_and", lang).join(text(key, lang) for key in lacking))
+
+
+# --- redundancy: can the similarity see near-copies? --------------------------
+
+#: descriptions copied, altered and planted to measure the similarity's recall
+PLANTED = 60
+#: every how many words the planted copy drops one
+DROP_EVERY = 4
+
+
+def paraphrase(text: str) -> str:
+    """A planted near-copy of a description: its sentences in reverse order and
+    one word in :data:`DROP_EVERY` dropped (a rewording that keeps the content)."""
+    import re
+    sentences = [s for s in re.split(r"(?<=[.!?])\s+", text.strip()) if s]
+    words = " ".join(reversed(sentences)).split()
+    return " ".join(w for k, w in enumerate(words, start=1) if k % DROP_EVERY)
+
+
+def planted_recall(texts: list[str], thresholds=None, planted: int = PLANTED,
+                   seed: int = 0) -> pd.DataFrame:
+    """A positive control for :func:`similar_pairs`: ``planted`` descriptions
+    (fixed seed) get a :func:`paraphrase` added to the corpus; at each threshold,
+    the share of planted pairs found (recall) with its 95 % interval and n."""
+    thresholds = THRESHOLDS if thresholds is None else thresholds
+    rng = np.random.default_rng(seed)
+    chosen = np.sort(rng.choice(len(texts), size=min(planted, len(texts)), replace=False)) \
+        if len(texts) else np.array([], dtype=int)
+    corpus = list(texts) + [paraphrase(texts[i]) for i in chosen]
+    found = similar_pairs(corpus, min(thresholds))
+    copies = {(int(i), len(texts) + k) for k, i in enumerate(chosen)}
+    score = {(int(i), int(j)): s for i, j, s in zip(found["i"], found["j"], found["similarity"])}
+    rows = [(t, sum(score.get(pair, 0) >= t - 1e-9 for pair in copies), len(copies))
+            for t in thresholds]
+    table = pd.DataFrame(rows, columns=["threshold", "found", "n"])
+    return with_intervals(table, "found", "n")
+
+
+def eligible_for_redundancy(texts: pd.DataFrame, members_category: pd.DataFrame,
+                            countries: pd.DataFrame, wave: int) -> int:
+    """Described platforms that could be redundant at all: with a category and a
+    country (the test's two conditions)."""
+    categorised = set(members_category.loc[members_category["wave"] == wave, "entity_id"])
+    placed = set(countries.loc[countries["wave"] == wave, "project_id"])
+    return int(texts["project_id"].isin(categorised & placed).sum())

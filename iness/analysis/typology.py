@@ -1,22 +1,29 @@
 """A typology of platforms, or none (notebook 07): latent class analysis of
-their measured categories, key activities, resources and scope, tested
-against data shuffled under the same margins.
+their coded categories, key activities, resources and scope, with a verdict
+that needs a better fit, a bootstrap likelihood-ratio test and stable classes.
 
 - **Indicators** (:func:`indicator_table`): one 0/1 column per category,
   activity and resource (several per platform), one categorical column for the
   scope (one per platform), each platform by its best method (the coding, then
   the classifier, then the tag crosswalk); the tag-based scaling practices only
-  when asked. :func:`screen` drops indicators held by too few or too many
-  platforms and, of two near-duplicates (``|phi| >= DUPLICATE_PHI``), keeps one.
+  when asked. A value that says the text is silent (:data:`MISSING_VALUES`,
+  scope "not stated") is missing, not a category. Pairs the codebook makes
+  overlap by definition (``codebook/overlaps.csv``) are merged into one
+  indicator (:func:`merge_overlaps`). :func:`screen` drops indicators held by
+  too few or too many platforms and, of two near-duplicates
+  (``|phi| >= DUPLICATE_PHI``), keeps one.
 - **Model** (:func:`fit_classes`): a latent class model (Lazarsfeld and Henry,
-  1968) fitted by ``stepmix`` with a categorical measurement model, for
-  ``k = 1, 2, ...`` classes (at most ``MAX_CLASSES``; the search stops once
+  1968) fitted by ``stepmix`` with a categorical measurement model (full
+  information likelihood where values are missing), ``N_INIT`` random starts,
+  for ``k = 1, 2, ...`` classes (at most ``MAX_CLASSES``; the search stops once
   ``PATIENCE`` successive k have not lowered the BIC); ``k = 1`` is the "no
   typology" model.
-- **Criterion, fixed before looking** (:func:`choose`): the ``k`` with the lowest
-  BIC found. The real data's gain ``BIC(1) - BIC(best k)`` must exceed the gain of
-  every one of ``SHUFFLES`` copies of the data whose columns were permuted
-  independently (same margins, no association): otherwise there is no typology.
+- **Verdict, fixed before looking** (:func:`decide`): the ``k`` with the lowest
+  BIC is a typology only if it has two classes or more, a parametric bootstrap
+  likelihood-ratio test of k against k - 1 (Nylund et al., 2007;
+  ``BLRT_REPLICATES`` replicates) rejects k - 1 at ``BLRT_ALPHA``, and refits on
+  bootstrap resamples reproduce its partition (median adjusted Rand index at
+  least ``STABLE_RAND``). ICL and the relative entropy are reported beside it.
 - **Scale**: at most ``SAMPLE_CAP`` platforms are fitted (a fixed-seed sample);
   the others are assigned by the fitted model. Nothing is n x n.
 """
@@ -45,14 +52,27 @@ DUPLICATE_PHI = 0.9
 MAX_CLASSES = 8
 #: the search over k stops once this many successive k have not lowered the BIC
 PATIENCE = 2
-SHUFFLES = 20
 SAMPLE_CAP = 5000
 #: fewer platforms than this and no model is fitted
 MIN_PLATFORMS = 20
 SEED = 0
-#: a refit on a resample reproduces the partition when their adjusted Rand index is at least this
+#: classes are stable when the median adjusted Rand index between the model's partition
+#: and refits on bootstrap resamples is at least this (0.8: Steinley, 2004, "good" recovery)
 STABLE_RAND = 0.8
-N_INIT = 2
+#: bootstrap resamples refitted to measure stability
+STABILITY_RESAMPLES = 20
+#: random starts of every fit on the data (Nylund et al., 2007, use 50 to 500)
+N_INIT = 50
+#: random starts of each fit on a bootstrap replicate (the test and the stability refits),
+#: fewer to keep the notebook's run short; their number is said in the notebook
+REPLICATE_STARTS = 5
+#: replicates of the bootstrap likelihood-ratio test (the p-value's resolution is 1/(B+1))
+BLRT_REPLICATES = 39
+BLRT_ALPHA = 0.05
+#: values that say the text is silent: missing, not a category of their own
+MISSING_VALUES = {"scope": "not_stated"}
+#: the codebook's pairs of values that overlap by definition
+OVERLAPS_FILE = "overlaps.csv"
 MAX_ITER = 300
 TOLERANCE = 1e-5   # on the average log-likelihood per platform
 
@@ -114,8 +134,13 @@ def _targets(framework: str) -> list[str]:
 
 def indicator_label(column: str, level: str | None = None, lang: str = "en") -> str:
     """A readable name for an indicator (``category:health`` -> "Category: Health"),
-    or for one value of a categorical column (``scope``, ``local``)."""
+    or for one value of a categorical column (``scope``, ``local``); a merged
+    pair (``a|b``, :func:`merge_overlaps`) as both names joined by " or "."""
     from iness.i18n import labels, label as text
+    if "|" in column:
+        return text("typology_merged_pair", lang).format(
+            first=indicator_label(column.partition("|")[0], None, lang),
+            second=indicator_label(column.partition("|")[2], None, lang))
     framework, _, target = column.partition(":")
     value = target or level
     if value is None:
@@ -233,80 +258,222 @@ def top_pairs(table: pd.DataFrame, columns: list[str], top: int = 5) -> pd.DataF
                                              ).reset_index(drop=True)
 
 
+def missing_mask(table: pd.DataFrame) -> pd.DataFrame:
+    """True where a value is missing: empty, or a value that says the text is
+    silent (:data:`MISSING_VALUES`, by framework)."""
+    mask = table.isna()
+    for column in table.columns:
+        silent = MISSING_VALUES.get(column.partition(":")[0])
+        if silent is not None:
+            mask[column] |= table[column].astype(object) == silent
+    return mask
+
+
 def encode(table: pd.DataFrame) -> np.ndarray:
     """Integer codes 0, 1, ... per column (the categories of a categorical column
-    in sorted order), as the latent class model takes them."""
+    in sorted order), as the latent class model takes them; -1 where the value
+    is missing (:func:`missing_mask`)."""
+    missing = missing_mask(table)
     columns = []
     for column in table.columns:
-        values = table[column]
-        if _categorical(values):
-            levels = sorted(values.unique())
-            columns.append(values.map({v: i for i, v in enumerate(levels)}).to_numpy())
+        values = table[column].where(~missing[column])
+        if _categorical(table[column]):
+            levels = sorted(values.dropna().unique())
+            codes = values.map({v: i for i, v in enumerate(levels)})
         else:
-            columns.append(values.to_numpy())
+            codes = values
+        columns.append(codes.fillna(-1).to_numpy())
     return np.column_stack(columns).astype(np.int64) if columns else \
         np.empty((len(table), 0), dtype=np.int64)
+
+
+def definitional_overlaps() -> pd.DataFrame:
+    """The codebook's pairs of values that overlap by definition, with the
+    indicator columns they are here (``category:finance``) and the reason."""
+    from iness.reference.codebook import CODEBOOK_DIR
+    pairs = pd.read_csv(CODEBOOK_DIR / OVERLAPS_FILE, dtype=str, keep_default_na=False)
+    framework = {variable: name for name, variable in MULTI_LABEL.items()}
+    return pairs.assign(
+        column_a=[f"{framework[v]}:{x}" for v, x in zip(pairs["variable_a"], pairs["value_a"])],
+        column_b=[f"{framework[v]}:{x}" for v, x in zip(pairs["variable_b"], pairs["value_b"])])
+
+
+def merge_overlaps(table: pd.DataFrame, overlaps: pd.DataFrame | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``table`` with each pair of 0/1 indicators that overlap by definition
+    merged into one (held when either is: ``category:finance|activity:...``),
+    and one row per merged pair (the two columns, the platforms holding each and
+    both)."""
+    overlaps = definitional_overlaps() if overlaps is None else overlaps
+    merged, rows = table.copy(), []
+    for a, b in zip(overlaps["column_a"], overlaps["column_b"]):
+        if a not in merged or b not in merged:
+            continue
+        rows.append({"first": a, "second": b, "first_platforms": int(merged[a].sum()),
+                     "second_platforms": int(merged[b].sum()),
+                     "both": int((merged[a] & merged[b]).sum()), "n": len(merged)})
+        position = list(merged.columns).index(a)
+        joined = (merged[a] | merged[b]).astype(np.int8)
+        merged = merged.drop(columns=[a, b])
+        merged.insert(min(position, merged.shape[1]), f"{a}|{b}", joined)
+    return merged, pd.DataFrame(rows, columns=["first", "second", "first_platforms",
+                                               "second_platforms", "both", "n"])
 
 
 # --- the model ----------------------------------------------------------------
 
 @dataclass
 class Classes:
-    """A fitted latent class model and the one-hot layout it was fitted on; its
-    methods take integer codes like those it was fitted on."""
-    model: object
+    """A fitted latent class model: class weights and, per class, each
+    indicator's outcome probabilities in a padded one-hot layout (``outcomes``
+    columns per indicator). Its methods take integer codes like those it was
+    fitted on (-1: missing, left out of the likelihood)."""
+    weights: np.ndarray          # (k,)
+    pis: np.ndarray              # (k, indicators * outcomes)
     outcomes: int
+    n_parameters: int
 
     @property
     def n_components(self) -> int:
-        return self.model.n_components
+        return len(self.weights)
 
-    def encoded(self, data: np.ndarray) -> np.ndarray:
-        return one_hot(data, self.outcomes)[0]
+    def _log_joint(self, data: np.ndarray) -> np.ndarray:
+        encoded = np.nan_to_num(one_hot(data, self.outcomes)[0])
+        return np.log(self.weights) + encoded @ np.log(np.clip(self.pis, 1e-15, 1)).T
+
+    def _responsibilities(self, data: np.ndarray) -> np.ndarray:
+        joint = self._log_joint(data)
+        return np.exp(joint - _logsumexp(joint))
 
     def predict(self, data: np.ndarray) -> np.ndarray:
-        return self.model.predict(self.encoded(data))
-
-    def bic(self, data: np.ndarray) -> float:
-        return float(self.model.bic(self.encoded(data)))
+        return self._log_joint(data).argmax(axis=1)
 
     def log_likelihood(self, data: np.ndarray) -> float:
-        return float(self.model.score(self.encoded(data))) * len(data)
+        return float(_logsumexp(self._log_joint(data)).sum())
+
+    def bic(self, data: np.ndarray) -> float:
+        return -2 * self.log_likelihood(data) + self.n_parameters * np.log(len(data))
 
     def entropy(self, data: np.ndarray) -> float:
-        return float(self.model.entropy(self.encoded(data)))
+        resp = self._responsibilities(data)
+        return float(-(resp * np.log(np.clip(resp, 1e-300, 1))).sum())
 
     def relative_entropy(self, data: np.ndarray) -> float:
-        return float(self.model.relative_entropy(self.encoded(data)))
+        """1 - entropy / (n log k): 1 = every platform clearly in one class."""
+        if self.n_components < 2:
+            return np.nan
+        return 1 - self.entropy(data) / (len(data) * np.log(self.n_components))
+
+    def simulate(self, rows: int, rng: np.random.Generator) -> np.ndarray:
+        """``rows`` platforms drawn from the model (integer codes): a class by the
+        class weights, then each indicator by its class's probabilities."""
+        features = self.pis.shape[1] // self.outcomes
+        drawn = rng.choice(len(self.weights), size=rows, p=self.weights / self.weights.sum())
+        out = np.empty((rows, features), dtype=np.int64)
+        for j in range(features):
+            probs = self.pis[drawn, j * self.outcomes:(j + 1) * self.outcomes]
+            cumulative = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
+            out[:, j] = (rng.random((rows, 1)) > cumulative).sum(axis=1).clip(
+                0, self.outcomes - 1)
+        return out
+
+
+def _logsumexp(values: np.ndarray) -> np.ndarray:
+    """log of the sum of exp over each row, as a column (n, 1)."""
+    top = values.max(axis=1, keepdims=True)
+    return top + np.log(np.exp(values - top).sum(axis=1, keepdims=True))
+
+
+#: fits on the data in this process, by digest (the criterion, the test and the final
+#: model fit the same k on the same data)
+_FITS: dict[tuple, Classes] = {}
 
 
 def fit_classes(data: np.ndarray, k: int, seed: int = SEED, n_init: int = N_INIT) -> Classes:
-    """A latent class model with ``k`` classes (stepmix, categorical measurement)
-    on integer codes."""
-    from stepmix.stepmix import StepMix
-    encoded, outcomes, total = one_hot(data)
-    model = StepMix(n_components=k, measurement="categorical", n_init=n_init,
-                    random_state=seed, max_iter=MAX_ITER, abs_tol=TOLERANCE,
-                    progress_bar=0, verbose=0,
-                    measurement_params={"integer_codes": False, "max_n_outcomes": outcomes,
-                                        "total_outcomes": total})
-    with warnings.catch_warnings():
-        # EM stopped by MAX_ITER is rare here and changes BIC little; no warning in the notebook
-        warnings.simplefilter("ignore")
-        model.fit(encoded)
-    return Classes(model, outcomes)
+    """:func:`fit_latent_classes`, once per data, k, seed and starts in a process."""
+    import hashlib
+    key = (hashlib.sha256(np.ascontiguousarray(data).tobytes()).hexdigest(), data.shape,
+           k, seed, n_init)
+    if key not in _FITS:
+        if len(_FITS) > 256:
+            _FITS.clear()
+        _FITS[key] = fit_latent_classes(data, k, seed, n_init)
+    return _FITS[key]
+
+
+def fit_latent_classes(data: np.ndarray, k: int, seed: int = SEED, n_init: int = N_INIT
+                       ) -> Classes:
+    """A latent class model with ``k`` classes on integer codes, by maximum
+    likelihood: EM (Dempster, Laird and Rubin, 1977) from ``n_init`` random
+    starts run side by side as one array (the best kept), a missing value left
+    out of the likelihood of its indicator (full information). The same model
+    as stepmix's categorical measurement (the unit tests compare them), fast
+    enough for 50 starts and a bootstrap test."""
+    encoded, outcomes, _ = one_hot(data)
+    observed = ~np.isnan(encoded)
+    values = np.nan_to_num(encoded)
+    features = data.shape[1]
+    levels = np.maximum(data.max(axis=0) + 1, 2) if data.size else np.zeros(0, dtype=int)
+    allowed = np.zeros(features * outcomes, dtype=bool)
+    for j, count in enumerate(levels):
+        allowed[j * outcomes:j * outcomes + count] = True
+    rng = np.random.default_rng(seed)
+    pis = rng.dirichlet(np.ones(outcomes), size=(n_init, k, features)).reshape(
+        n_init, k, features * outcomes) * allowed
+    pis /= _block_sums(pis, outcomes)
+    weights = np.full((n_init, k), 1.0 / k)
+    previous = np.full(n_init, -np.inf)
+    done_weights, done_pis, done_fit = [], [], []
+    for step in range(MAX_ITER):
+        joint = np.log(weights)[:, None, :] + values @ np.log(np.clip(pis, 1e-15, 1)
+                                                             ).transpose(0, 2, 1)
+        top = joint.max(axis=2, keepdims=True)
+        total = top[..., 0] + np.log(np.exp(joint - top).sum(axis=2))
+        resp = np.exp(joint - total[..., None])
+        average = total.mean(axis=1)
+        # a start whose fit no longer moves is set aside; the others go on
+        settled = (np.abs(average - previous) < TOLERANCE) | (step == MAX_ITER - 1)
+        if settled.any():
+            done_weights.append(weights[settled])
+            done_pis.append(pis[settled])
+            done_fit.append(average[settled])
+            keep = ~settled
+            if not keep.any():
+                break
+            resp, average = resp[keep], average[keep]
+        weights = np.clip(resp.mean(axis=1), 1e-12, None)
+        counts = resp.transpose(0, 2, 1) @ values
+        seen = resp.transpose(0, 2, 1) @ observed.astype(float)
+        pis = np.where(seen > 0, counts / np.maximum(seen, 1e-300), 1.0 / outcomes) * allowed
+        pis /= _block_sums(pis, outcomes)
+        previous = average
+    fits = np.concatenate(done_fit)
+    best = int(np.argmax(fits))
+    weights, pis = np.concatenate(done_weights)[best], np.concatenate(done_pis)[best]
+    parameters = (k - 1) + k * int((levels - 1).sum())
+    return Classes(weights / weights.sum(), pis, outcomes, parameters)
+
+
+def _block_sums(pis: np.ndarray, outcomes: int) -> np.ndarray:
+    """Each indicator's probabilities summed over its outcomes, repeated over them."""
+    shape = pis.shape
+    blocks = pis.reshape(*shape[:-1], shape[-1] // outcomes, outcomes)
+    return np.maximum(np.repeat(blocks.sum(axis=-1), outcomes, axis=-1), 1e-300)
 
 
 def one_hot(data: np.ndarray, outcomes: int | None = None) -> tuple[np.ndarray, int, int]:
     """Integer codes as stepmix's padded one-hot layout (``outcomes`` columns per
-    indicator), with the number of outcomes per column and in all. Encoding once
-    per fit, not once per EM step, is what makes the fits fast."""
+    indicator; a missing value, -1, is a block of NaN), with the number of
+    outcomes per column and in all. Encoding once per fit, not once per EM
+    step, is what makes the fits fast."""
     levels = data.max(axis=0) + 1 if data.size else np.zeros(data.shape[1], dtype=int)
     outcomes = int(outcomes or max(2, int(levels.max(initial=1))))
     encoded = np.zeros((len(data), data.shape[1] * outcomes))
     rows = np.arange(len(data))
     for j in range(data.shape[1]):
-        encoded[rows, j * outcomes + data[:, j]] = 1.0
+        known = data[:, j] >= 0
+        encoded[rows[known], j * outcomes + data[known, j]] = 1.0
+        encoded[np.ix_(~known, np.arange(j * outcomes, (j + 1) * outcomes))] = np.nan
     return encoded, outcomes, int(np.maximum(levels, 2).sum())
 
 
@@ -326,7 +493,7 @@ def criteria(data: np.ndarray, classes=range(1, MAX_CLASSES + 1), seed: int = SE
         entropy = model.entropy(data) if k > 1 else 0.0
         labels = model.predict(data)
         rows.append({"classes": k, "log_likelihood": round(model.log_likelihood(data), 1),
-                     "parameters": int(model.model.n_parameters), "bic": round(bic, 1),
+                     "parameters": int(model.n_parameters), "bic": round(bic, 1),
                      "icl": round(bic + 2 * entropy, 1),
                      "relative_entropy": round(model.relative_entropy(data), 3)
                      if k > 1 else np.nan,
@@ -344,50 +511,76 @@ def gain(table: pd.DataFrame) -> tuple[int, float]:
     return int(best["classes"]), round(float(one - best["bic"]), 1)
 
 
-def shuffle_columns(data: np.ndarray, seed: int) -> np.ndarray:
-    """Each column permuted independently: same margins, no association."""
+def blrt(data: np.ndarray, k: int, replicates: int = BLRT_REPLICATES, seed: int = SEED,
+         n_init: int = N_INIT, replicate_starts: int = REPLICATE_STARTS) -> dict:
+    """Parametric bootstrap likelihood-ratio test of ``k`` classes against
+    ``k - 1`` (McLachlan, 1987; Nylund et al., 2007): the statistic
+    2 (logL_k - logL_{k-1}) on the data, against its distribution on
+    ``replicates`` data sets drawn from the fitted ``k - 1`` model (with the
+    data's pattern of missing values), each fitted with ``k - 1`` and ``k``
+    classes. p = (1 + replicates at least as large) / (1 + replicates)."""
+    if k < 2:
+        raise ValueError(f"the test compares k with k - 1 classes: k must be 2 or more, got {k}")
+    null = fit_classes(data, k - 1, seed, n_init)
+    statistic = 2 * (fit_classes(data, k, seed, n_init).log_likelihood(data)
+                     - null.log_likelihood(data))
     rng = np.random.default_rng(seed)
-    return np.column_stack([rng.permutation(data[:, j]) for j in range(data.shape[1])])
-
-
-def null_gains(data: np.ndarray, shuffles: int = SHUFFLES, seed: int = SEED,
-               classes=range(1, MAX_CLASSES + 1), n_init: int = N_INIT) -> pd.DataFrame:
-    """The same criterion on ``shuffles`` shuffled copies (seeds ``seed + 1 ..``):
-    best k and BIC gain over one class, and each k's BIC minus the one-class BIC
-    (missing where the search had stopped)."""
-    rows = []
-    for shuffle in range(1, shuffles + 1):
-        table = criteria(shuffle_columns(data, seed + shuffle), classes, seed, n_init)
-        best, amount = gain(table)
-        one = table["bic"].iloc[0]
-        rows.append({"shuffle": shuffle, "seed": seed + shuffle, "best_classes": best,
-                     "gain": amount,
-                     **{f"bic_{k}": round(b - one, 1) for k, b in
-                        zip(table["classes"], table["bic"])}})
-    return pd.DataFrame(rows)
+    missing = data < 0
+    values = []
+    for replicate in range(replicates):
+        drawn = null.simulate(len(data), rng)
+        drawn[missing] = -1
+        fewer = fit_classes(drawn, k - 1, seed + replicate + 1, replicate_starts)
+        more = fit_classes(drawn, k, seed + replicate + 1, replicate_starts)
+        values.append(max(0.0, 2 * (more.log_likelihood(drawn) - fewer.log_likelihood(drawn))))
+    values = np.array(values)
+    return {"classes": k, "statistic": round(float(statistic), 2),
+            "p_value": round(float((1 + (values >= statistic - 1e-9).sum()) / (1 + replicates)), 4),
+            "replicates": replicates, "null": values}
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of the null comparison."""
+    """The three conditions of a typology and the numbers behind them."""
     best_classes: int
     gain: float
-    null_best_gain: float
-    null_gains_zero: int     # shuffles whose best model is one class
-    shuffles: int
+    icl_classes: int
+    blrt_p: float | None         # None when the best k is one class (nothing to test)
+    blrt_replicates: int
+    stability: float | None      # median adjusted Rand index; None when not measured
+
+    @property
+    def better_fit(self) -> bool:
+        return self.best_classes >= 2
+
+    @property
+    def test_passed(self) -> bool:
+        return self.blrt_p is not None and self.blrt_p < BLRT_ALPHA
+
+    @property
+    def stable(self) -> bool:
+        return self.stability is not None and self.stability >= STABLE_RAND
 
     @property
     def typology(self) -> bool:
-        """A typology exists when the best k has two classes or more and beats
-        one class by more than every shuffled copy's best k does."""
-        return self.best_classes >= 2 and self.gain > self.null_best_gain
+        """A typology: a best k of two classes or more whose bootstrap test
+        rejects k - 1 classes and whose classes are stable."""
+        return self.better_fit and self.test_passed and self.stable
+
+    def failed(self) -> list[str]:
+        """The conditions not met, in order (``labels.csv`` keys ``typology_failed_*``)."""
+        return [name for name, met in (("fit", self.better_fit), ("test", self.test_passed),
+                                       ("stability", self.stable)) if not met]
 
 
-def choose(real: pd.DataFrame, null: pd.DataFrame) -> Verdict:
-    """Compare the real data's criterion with the shuffled copies'."""
+def decide(real: pd.DataFrame, test: dict | None, rand: pd.Series | None) -> Verdict:
+    """The verdict from the criterion table, the bootstrap test (or None) and
+    the stability refits' adjusted Rand indices (or None)."""
     best, amount = gain(real)
-    return Verdict(best, amount, float(null["gain"].max()),
-                   int((null["best_classes"] == 1).sum()), len(null))
+    icl = int(real.sort_values(["icl", "classes"]).iloc[0]["classes"])
+    return Verdict(best, amount, icl, None if test is None else test["p_value"],
+                   0 if test is None else test["replicates"],
+                   None if rand is None or not len(rand) else round(float(rand.median()), 3))
 
 
 # --- scale and assignment -----------------------------------------------------
@@ -406,10 +599,12 @@ def enough_platforms(rows: int, minimum: int = MIN_PLATFORMS) -> bool:
 
 @dataclass
 class Typology:
-    """The fitted criterion, the null comparison and, for the chosen k, the model
-    and every platform's class (modal assignment; classes ordered by size)."""
+    """The fitted criterion, the bootstrap test and the stability of the best
+    k, the verdict and, for the best k, the model and every platform's class
+    (modal assignment; classes ordered by size)."""
     real: pd.DataFrame
-    null: pd.DataFrame
+    test: dict | None
+    rand: pd.DataFrame
     verdict: Verdict
     fitted_rows: int
     model: object
@@ -421,35 +616,39 @@ class Typology:
 _RUNS: dict[str, Typology] = {}
 
 
-def run(data: np.ndarray, shuffles: int = SHUFFLES, cap: int = SAMPLE_CAP,
-        seed: int = SEED, classes=range(1, MAX_CLASSES + 1), n_init: int = N_INIT
-        ) -> Typology:
-    """Criterion on a sample of at most ``cap`` platforms, the null comparison on
-    the same sample, then every platform assigned by the chosen model (a copy
-    of the one computed before, for the same data and settings)."""
+def run(data: np.ndarray, replicates: int = BLRT_REPLICATES, cap: int = SAMPLE_CAP,
+        seed: int = SEED, classes=range(1, MAX_CLASSES + 1), n_init: int = N_INIT,
+        resamples: int = STABILITY_RESAMPLES) -> Typology:
+    """Criterion on a sample of at most ``cap`` platforms; for its best k (two
+    classes or more) the bootstrap test and the stability refits on the same
+    sample; then every platform assigned by the best model (a copy of the one
+    computed before, for the same data and settings)."""
     import copy
     import hashlib
     data = np.ascontiguousarray(data)
-    key = hashlib.sha256(data.tobytes() + repr((data.shape, str(data.dtype), shuffles, cap,
-                                                seed, tuple(classes), n_init)).encode()
-                         ).hexdigest()
+    key = hashlib.sha256(data.tobytes() + repr((data.shape, str(data.dtype), replicates, cap,
+                                                seed, tuple(classes), n_init, resamples)
+                                               ).encode()).hexdigest()
     if key not in _RUNS:
-        _RUNS[key] = _run(data, shuffles, cap, seed, classes, n_init)
+        _RUNS[key] = _run(data, replicates, cap, seed, classes, n_init, resamples)
     return copy.deepcopy(_RUNS[key])
 
 
-def _run(data: np.ndarray, shuffles: int, cap: int, seed: int, classes, n_init: int
-         ) -> Typology:
+def _run(data: np.ndarray, replicates: int, cap: int, seed: int, classes, n_init: int,
+         resamples: int) -> Typology:
     if len(data) < 2:
         raise ValueError(f"a latent class model needs at least 2 platforms, got {len(data)}")
     chosen = sample_rows(len(data), cap, seed)
     fitted = data[chosen]
     real = criteria(fitted, classes, seed, n_init)
-    null = null_gains(fitted, shuffles, seed, classes, n_init)
-    verdict = choose(real, null)
-    model = fit_classes(fitted, verdict.best_classes, seed, n_init)
-    labels = assign(model, data)
-    return Typology(real, null, verdict, len(chosen), model, labels)
+    best, _ = gain(real)
+    model = fit_classes(fitted, best, seed, n_init)
+    test, rand = None, pd.DataFrame(columns=["resample", "adjusted_rand"])
+    if best >= 2:
+        test = blrt(fitted, best, replicates, seed, n_init)
+        rand = stability(fitted, model, resamples, seed)
+    verdict = decide(real, test, rand["adjusted_rand"] if len(rand) else None)
+    return Typology(real, test, rand, verdict, len(chosen), model, assign(model, data))
 
 
 def assign(model, data: np.ndarray, chunk: int = 100_000) -> np.ndarray:
@@ -501,8 +700,8 @@ def _with_intervals(table: pd.DataFrame) -> pd.DataFrame:
                         ci_low=[low for low, _ in bounds], ci_high=[high for _, high in bounds])
 
 
-def stability(data: np.ndarray, model, resamples: int = 20, seed: int = SEED,
-              n_init: int = N_INIT) -> pd.DataFrame:
+def stability(data: np.ndarray, model, resamples: int = STABILITY_RESAMPLES,
+              seed: int = SEED, n_init: int = REPLICATE_STARTS) -> pd.DataFrame:
     """Refit the chosen model on bootstrap resamples (fixed seeds) and compare
     each refit's assignment of every platform with the original one: adjusted
     Rand index (Hubert and Arabie, 1985; 1 = the same partition, 0 = chance)."""

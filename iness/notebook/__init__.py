@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from pathlib import Path
 
 import pandas as pd
 
 from iness import i18n
 from iness.i18n import num, pct  # noqa: F401  (the notebooks' number formats)
+from iness.outputs import neutralise_formulas
 from iness.paths import TABLES_DIR_VARIABLE
 
 #: a fixed id for styled tables, so that their HTML is the same on every run
@@ -24,10 +26,54 @@ class Say:
         self.text = text
 
     def _repr_markdown_(self) -> str:
-        return self.text
+        return markdown_safe(self.text)
 
     def __repr__(self) -> str:
         return self.text
+
+
+#: the start of raw HTML in Markdown (a tag, a comment, a declaration), but not
+#: an autolink such as <https://example.org>
+_RAW_HTML = re.compile(r"<(?=[A-Za-z/!?])(?![A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*>)")
+
+
+def markdown_safe(text: str) -> str:
+    """Markdown in which text from data cannot open raw HTML (a tag's ``<`` is
+    written ``&lt;``) nor embed an image (``![``); autolinks and comparisons
+    (``n < 30``) are kept.
+
+    >>> markdown_safe("<img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu> ![x](y)")
+    '&lt;img src=x onerror=alert(1)> n < 30 <https://digitalsocial.eu> !\\\\[x](y)'
+    """
+    return _RAW_HTML.sub("&lt;", text).replace("![", "!\\[")
+
+
+#: where HTML would open a tag, a comment or a declaration: '<' before a
+#: letter, '/', '!' or '?' (anywhere else a browser reads '<' as text)
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def html_text(value):
+    """A table cell or label as HTML text: every '<' that would open markup is
+    written ``&lt;`` (``p < 0.05`` stays as it is); other values as they are.
+
+    >>> html_text('<img src=x onerror="alert(1)"> p < 0.05')
+    '&lt;img src=x onerror="alert(1)"> p < 0.05'
+    """
+    return _TAG_OPEN.sub("&lt;", value) if isinstance(value, str) else value
+
+
+def html_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` for HTML display: its text cells, index and column
+    labels escaped (:func:`html_text`)."""
+    text = [column for column in frame.columns
+            if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])]
+    out = frame.copy()
+    for column in text:
+        out[column] = out[column].map(html_text)
+    if any(isinstance(label, str) for label in out.index.to_flat_index()):
+        out = out.rename(index=html_text)
+    return out.rename(columns=html_text)
 
 
 def say(text: str) -> Say:
@@ -61,18 +107,22 @@ def styled(frame: pd.DataFrame, percent: list[str] | None = None,
     headers in the language set (:func:`iness.i18n.column`). When the report
     runs the notebook, it is also written for papers as ``name.csv`` and
     ``name.tex`` (LaTeX, booktabs rules); ``name`` defaults to ``table_NN``."""
-    years = [i18n.column(column) for column in frame.columns if is_year(frame[column])]
+    years = [html_text(i18n.column(column)) for column in frame.columns
+             if is_year(frame[column])]
     frame, percent = translated_headers(frame, percent)
-    styler = frame.style.set_uuid(STYLER_UUID)
+    # text from data is escaped by construction: the styler shows an escaped copy
+    shown = html_safe(frame)
+    shown_percent = [html_text(column) for column in percent or []]
+    styler = shown.style.set_uuid(STYLER_UUID)
     # the language's decimal mark and grouping, three decimals, a dash for a
     # missing value (never 0, never "nan")
-    numbers = [column for column in frame.columns if column not in years]
+    numbers = [column for column in shown.columns if column not in years]
     styler = styler.format(decimal=i18n.decimal_mark(), thousands=i18n.group_mark(),
                            precision=3, na_rep=MISSING_CELL, subset=numbers)
-    if percent:
-        styler = styler.format(_percent_cell, subset=percent)
+    if shown_percent:
+        styler = styler.format(_percent_cell, subset=shown_percent)
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(html_text(caption))
     if isinstance(frame.index, pd.RangeIndex) and frame.index.name is None:
         styler = styler.hide(axis="index")
     folder = os.environ.get(TABLES_DIR_VARIABLE)
@@ -114,7 +164,7 @@ def export_table(frame: pd.DataFrame, folder: Path, name: str,
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.csv", folder / f"{name}.tex"]
     keep_index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None)
-    frame.to_csv(paths[0], index=keep_index, lineterminator="\n")
+    neutralise_formulas(frame).to_csv(paths[0], index=keep_index, lineterminator="\n")
     shown = frame.copy()
     for column in percent or []:
         shown[column] = [_percent_cell(value) if pd.notna(value) else "" for value in shown[column]]

@@ -26,6 +26,13 @@ from iness.errors import DataFetchError, DataHashError
 from iness.paths import PACKAGE_DATA, raw_dir
 
 MIRROR_VARIABLE = "INESS_DATA_MIRROR"
+#: the environment variable setting the longest a file's download may take
+DEADLINE_VARIABLE = "INESS_FETCH_DEADLINE"
+#: seconds one file's download may take, all reads together (a server that
+#: trickles a byte at a time never trips a per-read timeout)
+DEFAULT_DEADLINE = 600.0
+#: seconds one read may wait for data
+READ_TIMEOUT = 60.0
 # iness reports what it fetched itself (``iness fetch``); pooch's own log lines
 # would repeat it on stderr
 pooch.get_logger().setLevel(logging.WARNING)
@@ -114,9 +121,55 @@ class _HashRecordingDownloader:
         self.actual_sha256 = sha256_of(Path(output_file))
 
 
+def fetch_deadline() -> float:
+    """Seconds one file's download may take (``INESS_FETCH_DEADLINE``, else
+    :data:`DEFAULT_DEADLINE`)."""
+    value = os.environ.get(DEADLINE_VARIABLE, "").strip()
+    if not value:
+        return DEFAULT_DEADLINE
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise DataFetchError(f"{DEADLINE_VARIABLE}={value!r}: expected a number of seconds "
+                             "above 0")
+    return seconds
+
+
+class DeadlineDownloader:
+    """pooch downloader over HTTP(S) that gives up when the whole download takes
+    longer than ``deadline`` seconds (each read also waits at most
+    :data:`READ_TIMEOUT`); what it wrote is then removed."""
+
+    def __init__(self, deadline: float):
+        self.deadline = deadline
+
+    def __call__(self, url, output_file, _pooch) -> None:
+        import time
+        ends = time.monotonic() + self.deadline
+        wait = min(READ_TIMEOUT, self.deadline)
+        try:
+            with requests.get(url, stream=True, timeout=(wait, wait)) as response:
+                response.raise_for_status()
+                with open(output_file, "wb") as handle:
+                    # read1: whatever has arrived, so that the deadline is checked
+                    # after every packet of a server that trickles
+                    while block := response.raw.read1(1 << 16, decode_content=True):
+                        handle.write(block)
+                        if time.monotonic() > ends:
+                            raise DataFetchError(
+                                f"could not fetch {url}: the download took over "
+                                f"{self.deadline:g} s (set {DEADLINE_VARIABLE} for a longer "
+                                "deadline); the partial file was removed")
+        except BaseException:
+            Path(output_file).unlink(missing_ok=True)
+            raise
+
+
 def _downloader_for(source: str, progress: bool):
     if is_url(source):
-        return pooch.HTTPDownloader(progressbar=progress, timeout=60)
+        return DeadlineDownloader(fetch_deadline())
     return _copy_from_folder
 
 

@@ -10,6 +10,8 @@ adapter and the pipeline every survey goes through.
 """
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -32,24 +34,49 @@ def write_template(folder: Path | str) -> list[Path]:
     (``lists``, drop-down lists on the platforms sheet) and gives the codebook
     in English and French (``codebook``)."""
     from iness.errors import OutputError
+    from iness.outputs import neutralise_formulas
     folder = Path(folder)
     csv_path, excel_path = folder / "template.csv", folder / "template.xlsx"
-    taken = [path for path in (csv_path, excel_path) if path.exists()]
+    taken = [path for path in (csv_path, excel_path) if path.exists() or path.is_symlink()]
     if taken:
         raise OutputError(f"{taken[0]} already exists: iness does not overwrite it (it may "
                           "hold your survey); give another folder or move it away")
     folder.mkdir(parents=True, exist_ok=True)
     columns = template_columns()
     blank = pd.DataFrame([columns["example"].tolist()], columns=columns["column"].tolist())
-    blank.to_csv(csv_path, index=False, lineterminator="\n")
-    with pd.ExcelWriter(excel_path, engine="openpyxl") as writer:
-        blank.to_excel(writer, sheet_name="platforms", index=False)
-        columns.assign(allowed=columns["column"].map(declared.allowed_text)).to_excel(
-            writer, sheet_name="columns", index=False)
-        declared.lists_frame().to_excel(writer, sheet_name=declared.LISTS_SHEET, index=False)
-        declared.codebook_frame().to_excel(writer, sheet_name="codebook", index=False)
-        declared.add_validation(writer.book["platforms"], blank.columns.tolist())
+    safe = neutralise_formulas
+    # written whole or not at all: a full disk leaves no partial file to refuse later
+    with _written_whole(csv_path) as part:
+        safe(blank).to_csv(part, index=False, lineterminator="\n")
+    with _written_whole(excel_path) as part:
+        writer = pd.ExcelWriter(part, engine="openpyxl")
+        try:
+            safe(blank).to_excel(writer, sheet_name="platforms", index=False)
+            safe(columns.assign(allowed=columns["column"].map(declared.allowed_text))
+                 ).to_excel(writer, sheet_name="columns", index=False)
+            safe(declared.lists_frame()).to_excel(writer, sheet_name=declared.LISTS_SHEET,
+                                                  index=False)
+            safe(declared.codebook_frame()).to_excel(writer, sheet_name="codebook",
+                                                     index=False)
+            declared.add_validation(writer.book["platforms"], blank.columns.tolist())
+        except BaseException:
+            with contextlib.suppress(Exception):  # closing a half-made book fails too
+                writer.close()
+            raise
+        writer.close()
     return [csv_path, excel_path]
+
+
+@contextlib.contextmanager
+def _written_whole(path: Path):
+    """A hidden file to write, renamed to ``path`` (never through a symlink)
+    only when complete; removed otherwise."""
+    part = path.with_name(f".{path.name}.part")
+    try:
+        yield part
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def _read_table(path: Path) -> SurveyTable:
@@ -144,10 +171,13 @@ def _checked(frame: pd.DataFrame, default_wave: int = DEFAULT_WAVE
     a row without a wave is of ``default_wave``."""
     spec = template_columns()
     missing = [c for c in spec.loc[spec["required"] == "yes", "column"] if c not in frame]
-    unknown = [c for c in frame.columns if c not in set(spec["column"])]
+    known = set(spec["column"])
+    unknown = [c for c in frame.columns if c not in known]
     if missing or unknown:
-        return frame, [f"columns: missing {missing}, unknown {unknown}; expected the "
-                       f"template's columns {spec['column'].tolist()}"]
+        more = (f" and {len(unknown) - MAX_LISTED:,} more" if len(unknown) > MAX_LISTED
+                else "")
+        return frame, [f"columns: missing {missing}, unknown {unknown[:MAX_LISTED]}{more}; "
+                       f"expected the template's columns {spec['column'].tolist()}"]
     out = frame.copy()
     found: list[tuple[int, int, str]] = []
     order = {column: position for position, column in enumerate(frame.columns)}

@@ -16,6 +16,7 @@ import csv
 import datetime as dt
 import io
 import re
+import stat
 import sys
 import unicodedata
 import zipfile
@@ -30,6 +31,16 @@ from iness.errors import SurveyError
 #: longest cell accepted: the csv module's default field limit; a longer cell is
 #: almost always an unbalanced quote that swallowed the rest of the file
 CELL_LIMIT = 131_072
+#: most cells a survey table may hold, empty ones inside it included (rows
+#: times columns as a spreadsheet lays them out): far above any survey of
+#: platforms, far below what would exhaust memory (a few hundred bytes a cell)
+MAX_CELLS = 5_000_000
+#: largest CSV file, and largest unpacked content of a workbook, read
+MAX_BYTES = 256 << 20
+#: longest header cell: a column name; longer, the first line is not a header
+MAX_HEADER_CELL = 200
+#: how many names an error about columns lists (the rest are counted)
+MAX_NAMED = 20
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: code pages Excel writes "CSV" in, most common first (ties go to the first)
@@ -138,17 +149,68 @@ def file_kind(path: Path, head: bytes) -> str:
     return "csv"
 
 
+def _too_many_cells(path: Path, cells: int, where: str = "") -> SurveyError:
+    return SurveyError(f"{path}{where}: the table spans {cells:,} cells or more (empty ones "
+                       f"inside it included); iness reads at most {MAX_CELLS:,}: delete the "
+                       "unused rows and columns, or split the file")
+
+
+def check_size(path: Path) -> int:
+    """The size of a survey file, if it is a regular file iness reads; else a
+    one-line error saying what the path is."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise SurveyError(f"{path}: no such file") from None
+    except OSError as error:
+        raise SurveyError(f"{path}: cannot be read ({error.strerror})") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = ("a folder" if stat.S_ISDIR(info.st_mode) else
+                "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise SurveyError(f"{path}: {what}, not a survey file; expected a .csv, .xlsx or "
+                          ".ods file")
+    if info.st_size > MAX_BYTES:
+        raise SurveyError(f"{path}: {info.st_size:,} bytes; iness reads survey files of at "
+                          f"most {MAX_BYTES:,} bytes: split the file or drop unused columns")
+    return info.st_size
+
+
+def check_unpacked(path: Path) -> None:
+    """A workbook's members must unpack to at most :data:`MAX_BYTES` (checked
+    from the archive's directory, before anything is unpacked)."""
+    with zipfile.ZipFile(path) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+    if unpacked > MAX_BYTES:
+        raise SurveyError(f"{path}: the workbook unpacks to {unpacked:,} bytes; iness reads at "
+                          f"most {MAX_BYTES:,} (a file this small holding that much is "
+                          "damaged or made to exhaust memory): save it again from the "
+                          "spreadsheet, or as CSV UTF-8")
+
+
 def read_survey_table(path: Path | str) -> SurveyTable:
     """The survey table of a CSV, .xlsx or .ods file, whatever its name says."""
-    path = Path(path)
-    if not path.is_file():
-        raise SurveyError(f"{path}: no such file")
+    path = existing_path(Path(path))
+    check_size(path)
     with open(path, "rb") as handle:
         head = handle.read(8192)
     kind = file_kind(path, head)
     if kind == "csv":
         return _read_csv(path)
     return _read_workbook(path, kind)
+
+
+def existing_path(path: Path) -> Path:
+    """The path as given or, when no such file exists, the same name in the
+    other Unicode normal form (macOS writes ``enquête.csv`` decomposed)."""
+    if path.exists() or path.is_symlink():
+        return path
+    for form in ("NFC", "NFD"):
+        other = path.with_name(unicodedata.normalize(form, path.name))
+        if other.exists():
+            return other
+    return path
 
 
 def detect(path: Path | str) -> Detection:
@@ -203,7 +265,7 @@ def sniff_separator(text: str) -> str:
     header (the separator that splits it into the most known column names wins)."""
     from iness.pipeline.own_survey import template_columns
     known = set(template_columns()["column"])
-    first_line = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    first_line = text.lstrip("\r\n").split("\n", 1)[0].split("\r", 1)[0] if text.strip() else ""
 
     def known_in_header(separator):
         return len(known & {column_key(h) for h in next(csv.reader([first_line],
@@ -232,13 +294,18 @@ def _read_csv(path: Path) -> SurveyTable:
         line = text[:text.index("\x00")].count("\n") + 1
         raise SurveyError(f"{path}, line {line}: a NUL byte; expected text (is the file "
                           "damaged, or a spreadsheet saved under a .csv name?)")
-    separator = sniff_separator(text)
-    detection = Detection(path, "csv", encoding=encoding, separator=separator,
-                          line_ending=line_ending(text))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     with _field_limit(len(text) + 1):
+        separator = sniff_separator(text)
+        detection = Detection(path, "csv", encoding=encoding, separator=separator,
+                              line_ending=line_ending(text))
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+        rows, cells = [], 0
         try:
-            rows = list(reader)
+            for row in reader:
+                cells += max(len(row), 1)
+                if cells > MAX_CELLS:
+                    raise _too_many_cells(path, cells, f", line {reader.line_num}")
+                rows.append(row)
         except csv.Error as error:
             raise SurveyError(f"{path}, line {reader.line_num}: malformed CSV ({error}); "
                               "expected fields with balanced double quotes") from error
@@ -268,6 +335,7 @@ def cell_text(value) -> str:
 def _read_workbook(path: Path, kind: str) -> SurveyTable:
     from openpyxl.utils.exceptions import InvalidFileException
     try:
+        check_unpacked(path)
         if kind == "xlsx":
             sheet, rows, formulas = _xlsx_rows(path)
         else:
@@ -302,7 +370,7 @@ def _xlsx_rows(path: Path) -> tuple[str, list[list[str]], list[tuple[int, int]]]
                               "with the template's header row")
         sheet = _pick_sheet([ws.title for ws in book.worksheets])
         rows = [[cell_text(value) for value in row]
-                for row in book[sheet].iter_rows(min_row=1, min_col=1, values_only=True)]
+                for row in _bounded_rows(path, book[sheet])]
         book.close()
     blank = {(r, c) for r, row in enumerate(rows, start=1)
              for c, value in enumerate(row) if value == ""}
@@ -310,8 +378,7 @@ def _xlsx_rows(path: Path) -> tuple[str, list[list[str]], list[tuple[int, int]]]
     if blank:
         with open(path, "rb") as handle:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=False)
-            for r, row in enumerate(book[sheet].iter_rows(min_row=1, min_col=1,
-                                                          values_only=True), start=1):
+            for r, row in enumerate(_bounded_rows(path, book[sheet]), start=1):
                 formulas += [(r, c) for c, value in enumerate(row)
                              if (r, c) in blank and isinstance(value, str)
                              and value.startswith("=")]
@@ -319,15 +386,71 @@ def _xlsx_rows(path: Path) -> tuple[str, list[list[str]], list[tuple[int, int]]]
     return sheet, rows, formulas
 
 
+def _bounded_rows(path: Path, worksheet):
+    """The values of a read-only worksheet's rows as stored, at most
+    :data:`MAX_CELLS` cells: the sheet's declared dimensions are not trusted
+    (a tiny file may declare a million rows of sixteen thousand columns), so
+    rows are as long as their last stored cell."""
+    worksheet.reset_dimensions()
+    cells = 0
+    for row in worksheet.iter_rows(values_only=True):
+        cells += max(len(row), 1)
+        if cells > MAX_CELLS:
+            raise _too_many_cells(path, cells, f", sheet {worksheet.title!r}")
+        yield row
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def ods_extent(path: Path) -> dict[str, int]:
+    """Per sheet of an .ods file, the cells its table takes once repeated rows
+    and columns are laid out (as pandas lays them out: up to the last filled
+    row, as wide as the widest filled row), read as a stream from the file
+    before anything is allocated."""
+    from xml.etree.ElementTree import iterparse
+    extents, name, rows, width, pending, row_width, filled = {}, None, 0, 0, 0, 0, 0
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
+        for event, element in iterparse(content, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == f"{_ODS_TABLE}table":
+                    name, rows, width, pending = element.get(f"{_ODS_TABLE}name", ""), 0, 0, 0
+                elif tag == f"{_ODS_TABLE}table-row":
+                    row_width, filled = 0, 0
+                continue
+            if tag in (f"{_ODS_TABLE}table-cell", f"{_ODS_TABLE}covered-table-cell"):
+                repeat = int(element.get(f"{_ODS_TABLE}number-columns-repeated", "1") or 1)
+                row_width += repeat
+                if element.get(f"{_ODS_OFFICE}value-type") or "".join(element.itertext()):
+                    filled = row_width
+                element.clear()
+            elif tag == f"{_ODS_TABLE}table-row":
+                repeat = int(element.get(f"{_ODS_TABLE}number-rows-repeated", "1") or 1)
+                if filled:
+                    rows += pending + repeat
+                    pending, width = 0, max(width, filled)
+                else:
+                    pending += repeat
+                element.clear()
+                if rows * max(width, 1) > MAX_CELLS:
+                    raise _too_many_cells(path, rows * max(width, 1), f", sheet {name!r}")
+            elif tag == f"{_ODS_TABLE}table":
+                extents[name] = rows * width
+                element.clear()
+    return extents
+
+
 def _ods_rows(path: Path) -> tuple[str, list[list[str]], list[tuple[int, int]]]:
-    with open(path, "rb") as handle:
-        sheets = pd.read_excel(handle, engine="odf", sheet_name=None, header=None,
-                               dtype=object)
-    if not sheets:
+    extents = ods_extent(path)
+    if not extents:
         raise SurveyError(f"{path}: the spreadsheet has no sheet; expected a sheet with "
                           "the template's header row")
-    sheet = _pick_sheet(list(sheets))
-    frame = sheets[sheet]
+    sheet = _pick_sheet(list(extents))
+    with open(path, "rb") as handle:
+        frame = pd.read_excel(handle, engine="odf", sheet_name=sheet, header=None,
+                              dtype=object)
     rows = [[cell_text(None if pd.isna(value) else value) for value in row]
             for row in frame.itertuples(index=False)]
     return sheet, rows, []
@@ -348,6 +471,12 @@ def _table(path: Path, rows: list[list[str]], detection: Detection, *,
     header_row = filled[0]
     detection.header_row = header_row
     header = [str(cell).replace("\ufeff", "").strip() for cell in rows[header_row - 1]]
+    longest = max(header, key=len)
+    if len(longest) > MAX_HEADER_CELL:
+        raise SurveyError(f"{path}, row {header_row}, column "
+                          f"{_letter(header.index(longest))}: a header cell of "
+                          f"{len(longest):,} characters; expected the template's column "
+                          "names on the first filled row (is this line a header?)")
     data_rows = [number for number in filled[1:]]
     if not data_rows:
         raise SurveyError(f"{path}: no platform rows after the header (row {header_row})")
@@ -381,26 +510,37 @@ def _table(path: Path, rows: list[list[str]], detection: Detection, *,
                         f"(first in row {first}); expected a column name from the template")
     keep = [i for i in keep if header[i]]
     keys = [column_key(header[i]) for i in keep]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    places: dict[str, list[int]] = {}
+    for i, key in zip(keep, keys):
+        places.setdefault(key, []).append(i)
+    repeated = sorted(key for key, columns in places.items() if len(columns) > 1)
     if repeated:
-        where = "; ".join(
-            f"{key!r} in columns " + ", ".join(_letter(i) for i, k in zip(keep, keys) if k == key)
-            for key in repeated)
-        raise SurveyError(f"{path}, row {header_row}: repeated column name(s): {where}; "
+        where = "; ".join(f"{key!r} in columns " + ", ".join(map(_letter, places[key][:5]))
+                          + (f" and {len(places[key]) - 5} more" if len(places[key]) > 5
+                             else "") for key in repeated[:MAX_NAMED])
+        more = (f"; and {len(repeated) - MAX_NAMED:,} more repeated names"
+                if len(repeated) > MAX_NAMED else "")
+        raise SurveyError(f"{path}, row {header_row}: repeated column name(s): {where}{more}; "
                           "expected each column once")
     frame = pd.DataFrame([[row[i] for i in keep] for row in body], columns=keys,
                          index=pd.Index(data_rows, name="row"), dtype=object)
-    for column in frame.columns:
-        long = frame[column].str.len() > CELL_LIMIT
-        for number in frame.index[long]:
-            problems.append(f"row {number}, column {column!r}: {len(frame.at[number, column]):,} "
+    # one pass over all cells (a frame of thousands of columns, column by column,
+    # took seconds per thousand)
+    values = frame.to_numpy(dtype=object)
+    long_cells = [(c, 0, r) for r, row in enumerate(values) for c, value in enumerate(row)
+                  if len(value) > CELL_LIMIT]
+    error_cells = [(c, 1, r) for r, row in enumerate(values) for c, value in enumerate(row)
+                   if value in SPREADSHEET_ERRORS]
+    for c, kind, r in sorted(long_cells + error_cells):
+        number, column = frame.index[r], frame.columns[c]
+        if kind == 0:
+            problems.append(f"row {number}, column {column!r}: {len(values[r][c]):,} "
                             f"characters; expected at most {CELL_LIMIT:,} (an unbalanced "
                             "double quote makes one cell swallow the rest of the file)")
-            frame.at[number, column] = ""
-        errors = frame[column].isin(SPREADSHEET_ERRORS)
-        for number in frame.index[errors]:
+            frame.iat[r, c] = ""
+        else:
             problems.append(f"row {number}, column {column!r}: "
-                            f"{frame.at[number, column]!r} is a spreadsheet error; expected "
+                            f"{values[r][c]!r} is a spreadsheet error; expected "
                             "a value (fix the formula or type the value)")
     detection.decimal_commas = sum(
         int(survey_number(value)[2]) for column in ("latitude", "longitude") if column in frame

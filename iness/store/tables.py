@@ -9,6 +9,7 @@ import pyarrow as pa
 
 from iness.pipeline.clean.assemble import TABLE_NAMES
 from iness import cache, outputs
+from iness.outputs import neutralise_formulas
 from iness.errors import InessError
 from iness.frames import anti_join
 from iness.paths import processed_dir
@@ -109,25 +110,6 @@ def load_all(folder: Path | str | None = None, include_suspect: bool = False
         return tables
     return {name: without_suspects(name, frame, tables["organisations"], tables["projects"])
             for name, frame in tables.items()}
-
-
-#: characters that make a spreadsheet run a cell as a formula
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would run as formulas with a quote.
-
-    >>> neutralise_formulas(pd.DataFrame({"a": ["=1+1", "ok", "-x"]}))["a"].tolist()
-    ["'=1+1", 'ok', "'-x"]
-    """
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(
-                lambda value: "'" + value if isinstance(value, str)
-                and value.startswith(FORMULA_PREFIXES) else value)
-    return out
 
 
 def _write_table(frame: pd.DataFrame, folder: Path, name: str) -> None:

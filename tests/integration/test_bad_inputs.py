@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,51 @@ def test_changed_raw_files_are_named_with_what_changed(mirror, tmp_path):
     assert "org-projects.csv: not the registered wave2016/org-projects.csv" in notes[2]
     assert "1,801 records where the registered file has 3,600 (1,799 fewer: cut short?)" \
         in notes[2]
+
+
+# --- issue 25: files that try to reach outside, bombs, what is not a file ----------
+
+def _marker_reaching_out(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "v.txt"
+    victim.write_text("precious")
+    (out / ".iness-output").write_text(f"../v.txt\n{victim}\n")
+    (out / "a.csv").write_text("mine")
+    return ["--out", str(out), "--no-report"], ["not made by iness"], [victim, out / "a.csv"]
+
+
+def _xlsx_bomb(tmp_path):
+    import importlib
+    reading = importlib.import_module("test_safety_reading")
+    path = reading.xlsx(tmp_path / "far.xlsx", reading.far_cells)
+    return [str(path), "--no-report", "--out", str(tmp_path / "t")], \
+        ["far.xlsx", "iness reads at most 5,000,000"], []
+
+
+def _ods_bomb(tmp_path):
+    import importlib
+    reading = importlib.import_module("test_safety_reading")
+    path = reading.ods(tmp_path / "rep.ods", rows=10_000_000, columns=16_384)
+    return [str(path), "--no-report", "--out", str(tmp_path / "t")], \
+        ["rep.ods", "sheet 'platforms'"], []
+
+
+def _fifo(tmp_path):
+    os.mkfifo(tmp_path / "pipe.csv")
+    return [str(tmp_path / "pipe.csv"), "--no-report", "--out", str(tmp_path / "t")], \
+        ["pipe.csv", "a named pipe"], []
+
+
+@pytest.mark.parametrize("case", [_marker_reaching_out, _xlsx_bomb, _ods_bomb, _fifo])
+def test_issue_25_inputs_fail_cleanly_and_touch_nothing(tmp_path, case):
+    from iness.pipeline.own_survey import EXAMPLE_SURVEY
+    sys.path.insert(0, str(Path(__file__).parents[1] / "unit"))
+    arguments, expected, kept = case(tmp_path)
+    if not arguments[0].startswith(str(tmp_path)) or arguments[0] == "--out":
+        arguments = [str(EXAMPLE_SURVEY), *arguments]
+    before = {path: path.read_bytes() for path in kept}
+    result = run_iness(tmp_path / "home", "survey", *arguments)
+    assert_clean_failure(result, expected, tmp_path / "home")
+    assert {path: path.read_bytes() for path in kept} == before
+    assert not (tmp_path / "t").exists()

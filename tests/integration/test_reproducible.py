@@ -2,12 +2,20 @@
 figures (PNG and PDF) and HTML pages. Checked on a small synthetic survey."""
 import hashlib
 
-from iness import build, report
+from iness import build, outputs, report
 from iness.pipeline import synthetic
 
 
+def content(path):
+    """A file's bytes; a marker's without the lines binding it to its folder."""
+    if path.name != outputs.MARKER:
+        return path.read_bytes()
+    return b"".join(line for line in path.read_bytes().splitlines(keepends=True)
+                    if not line.startswith((b"# folder: ", b"# digest: ")))
+
+
 def digests(folder):
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+    return {str(path.relative_to(folder)): hashlib.sha256(content(path)).hexdigest()
             for path in sorted(folder.rglob("*")) if path.is_file()}
 
 

@@ -270,3 +270,52 @@ def test_notebook_06_figures_show_n():
     fig = figures.null_model_figure(claims.mixing_null(graph, labels, 50), "bubbles_null_title",
                                     lang="fr")
     assert "91 liens, n = 20" in _title(fig)
+
+
+def test_classifier_only_codes_are_unvalidated():
+    from iness.analysis import claims as claim_tests
+    from iness.store.survey import Survey
+    empty = pd.DataFrame()
+
+    def survey_with(methods):
+        codes = pd.DataFrame({"entity_id": ["p1", "p2"], "wave": 2020,
+                              "framework": "category", "target_id": ["health", "finance"],
+                              "method": methods})
+        return Survey(organisations=empty, projects=empty, links=empty, tags=empty,
+                      ledger=empty, wave_matches=empty, codes=codes, waves=(2020,))
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier"] * 2)) == ["category"]
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier", "declared"])) == []
+    assert claim_tests.unvalidated_classifier(survey_with(["coded", "coded"])) == []
+    assert claim_tests.unvalidated_classifier(survey_with(["classifier", "crosswalk"])) == \
+        ["category"]
+    assert claim_tests.unvalidated_classifier(survey_with(["crosswalk", "crosswalk"])) == []
+
+
+def test_planted_near_copies_are_found_and_measure_recall():
+    texts = ["Volunteers map wheelchair accessible places in their city. Anyone can add a place.",
+             "A crowdfunding platform for civic projects run by neighbourhoods across Spain.",
+             "Citizens propose and vote on laws with a liquid democracy tool for parties.",
+             "Food products database built by volunteers, open data about ingredients."]
+    copy = claims.paraphrase(texts[0])
+    assert copy.startswith("Anyone can") and len(copy.split()) < len(texts[0].split())
+    recall = claims.planted_recall(texts, thresholds=(0.3, 0.99), planted=4)
+    assert recall["n"].tolist() == [4, 4]
+    assert recall["found"].iloc[0] == 4 and recall["found"].iloc[1] < 4
+
+
+def test_a_claim_without_its_fields_is_not_testable():
+    from iness.store.survey import Survey
+    empty = pd.DataFrame()
+    projects = pd.DataFrame({"wave": [2020], "project_id": ["p1"], "project_name": ["a"],
+                             "description": [None]})
+    tags = pd.DataFrame({"entity": ["project"], "entity_id": ["p1"], "wave": [2020],
+                         "facet": ["area"], "tag": ["health"]})
+    codes = pd.DataFrame({"entity_id": ["p1"], "wave": 2020, "framework": "category",
+                          "target_id": ["health"], "method": ["classifier"]})
+    survey = Survey(organisations=empty, projects=projects, links=empty, tags=tags, ledger=empty,
+                    wave_matches=empty, codes=codes, waves=(2020,))
+    assert claims.missing_fields(survey, "open_source") == ["needs_facets_tech_method_tech_focus"]
+    assert claims.missing_fields(survey, "redundancy") == ["needs_column_description",
+                                                           "needs_codes_category"]
+    assert claims.not_testable_reason(["needs_table_links"], "fr") == \
+        "pas testable : l'enquête n'a pas de liens organisation–plateforme"

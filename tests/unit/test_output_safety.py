@@ -234,19 +234,28 @@ def test_stale_staging_folders_are_cleaned_only_when_iness_made_them(tmp_path):
     target = tmp_path / "tables"
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    stale = tmp_path / ".tables-new-killed"
-    stale.mkdir()
-    (stale / outputs.MARKER).write_text(f"{outputs.HEADER}{outputs._STAGING_PID}{dead.pid}\n")
+    def tagged(name, pid, bound=True):
+        folder = tmp_path / name
+        folder.mkdir()
+        body = f"{outputs.HEADER}{outputs._STAGING_PID}{pid}\n"
+        (folder / outputs.STAGING_TAG).write_text(
+            outputs.bound_text(folder, body) if bound else body)
+        return folder
+    stale = tagged(".tables-new-killed", dead.pid)
     (stale / "a.parquet").write_text("half written")
-    running = tmp_path / ".tables-new-running"  # a live run's staging folder
-    running.mkdir()
-    (running / outputs.MARKER).write_text(f"{outputs._STAGING_PID}{os.getpid()}\n")
+    tagged(".tables-new-running", os.getpid())  # a live run's staging folder
+    # a user's folder: a tag by name and dead pid alone, or one copied from elsewhere
+    tagged(".tables-new-backup", dead.pid, bound=False)
+    copied = tmp_path / ".tables-new-copied"
+    copied.mkdir()
+    (copied / outputs.STAGING_TAG).write_text((stale / outputs.STAGING_TAG).read_text())
     foreign = tmp_path / ".tables-new-notours"
     foreign.mkdir()
     (foreign / "x").write_text("mine")
     build.write_tables({"a": pd.DataFrame({"x": [1]})}, target)
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        ".tables-new-notours", ".tables-new-running", ".tables.lock", "tables"]
+        ".tables-new-backup", ".tables-new-copied", ".tables-new-notours",
+        ".tables-new-running", ".tables.lock", "tables"]
 
 
 HOLD_LOCK = textwrap.dedent("""

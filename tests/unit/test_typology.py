@@ -1,5 +1,5 @@
-"""The typology: indicator rules, the latent class criterion against shuffled
-data, tiny inputs and the sampling cap."""
+"""The typology: indicator rules, the latent class model, the bootstrap test and
+the verdict, tiny inputs and the sampling cap."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -77,55 +77,106 @@ def test_top_pairs_lists_each_pair_once_largest_first():
 
 
 def test_encode_gives_integer_codes_and_one_hot_layout():
-    table = pd.DataFrame({"category:a": [1, 0, 1], "scope": ["national", "local", "not_stated"]})
+    table = pd.DataFrame({"category:a": [1, 0, 1], "scope": ["national", "local", "regional"]})
     codes = typology.encode(table)
-    assert codes.tolist() == [[1, 1], [0, 0], [1, 2]]    # local 0, national 1, not_stated 2
+    assert codes.tolist() == [[1, 1], [0, 0], [1, 2]]    # local 0, national 1, regional 2
     encoded, outcomes, total = typology.one_hot(codes)
     assert outcomes == 3 and total == 2 + 3
     assert encoded.shape == (3, 6)
     assert encoded.sum(axis=1).tolist() == [2, 2, 2]
 
 
-# --- the criterion against shuffled data ----------------------------------------
+# --- the model, the test and the verdict ------------------------------------------
 
-def test_planted_two_classes_are_found_and_recovered():
+def test_planted_two_classes_are_found_tested_stable_and_recovered():
     data, truth = planted()
-    result = typology.run(data, shuffles=20)
-    assert result.verdict.best_classes >= 2
-    assert result.verdict.typology
-    assert result.verdict.gain > result.verdict.null_best_gain
-    if result.verdict.best_classes == 2:
-        assert adjusted_rand_score(truth, result.classes) > 0.7
+    result = typology.run(data, replicates=24, resamples=5)
+    assert result.verdict.best_classes == 2
+    assert result.verdict.blrt_p == 0.04         # no replicate reaches the data's statistic
+    assert result.verdict.stable and result.verdict.typology
+    assert adjusted_rand_score(truth, result.classes) > 0.7
 
 
 def test_independent_columns_give_no_typology():
-    result = typology.run(independent(), shuffles=20)
+    result = typology.run(independent(), replicates=9, resamples=5)
     assert not result.verdict.typology
-    assert result.verdict.best_classes == 1 or \
-        result.verdict.gain <= result.verdict.null_best_gain
+    assert "fit" in result.verdict.failed() or "test" in result.verdict.failed()
 
 
-def test_verdict_needs_two_classes_and_a_gain_above_every_shuffle():
-    real = pd.DataFrame({"classes": [1, 2, 3], "bic": [100.0, 90.0, 95.0]})
-    assert typology.gain(real) == (2, 10.0)
-    beaten = pd.DataFrame({"best_classes": [1, 2], "gain": [0.0, 12.0]})
-    below = pd.DataFrame({"best_classes": [1, 1], "gain": [0.0, 0.0]})
-    assert not typology.choose(real, beaten).typology
-    assert typology.choose(real, below).typology
-    one = pd.DataFrame({"classes": [1, 2], "bic": [100.0, 110.0]})
-    assert not typology.choose(one, below).typology
+def test_one_strong_pair_beats_one_class_but_is_not_a_typology():
+    """The 07 finding in small: two indicators that go together may lower the BIC, but
+    they are one association, not types: no typology."""
+    rng = np.random.default_rng(5)
+    rows = 200
+    pair = (rng.random(rows) < 0.2).astype(np.int64)
+    twin = np.where(rng.random(rows) < 0.85, pair, 1 - pair)
+    noise = (rng.random((rows, 6)) < np.linspace(0.1, 0.4, 6)).astype(np.int64)
+    verdict = typology.run(np.column_stack([pair, twin, noise]), replicates=9,
+                           resamples=10).verdict
+    assert not verdict.typology
 
 
-def test_shuffling_keeps_every_column_margin():
-    data, _ = planted()
-    shuffled = typology.shuffle_columns(data, seed=3)
-    assert (np.sort(shuffled, axis=0) == np.sort(data, axis=0)).all()
-    assert not (shuffled == data).all()
-    assert (typology.shuffle_columns(data, seed=3) == shuffled).all()
+def test_verdict_needs_all_three_conditions():
+    real = pd.DataFrame({"classes": [1, 2, 3], "bic": [100.0, 90.0, 95.0],
+                         "icl": [100.0, 120.0, 130.0]})
+    test = {"p_value": 0.01, "replicates": 99}
+    stable, unstable = pd.Series([0.9, 0.95, 0.85]), pd.Series([0.3, 0.9, 0.4])
+    assert typology.decide(real, test, stable).typology
+    assert typology.decide(real, test, unstable).failed() == ["stability"]
+    assert typology.decide(real, {"p_value": 0.2, "replicates": 99}, stable).failed() == ["test"]
+    one = real.assign(bic=[80.0, 90.0, 95.0])
+    assert typology.decide(one, None, None).failed() == ["fit", "test", "stability"]
+    assert typology.decide(real, test, stable).icl_classes == 1
+
+
+def test_the_em_gives_stepmix_likelihoods():
+    from stepmix.stepmix import StepMix
+    data, _ = planted(rows=200)
+    ours = typology.fit_classes(data, 2, n_init=10)
+    theirs = StepMix(n_components=2, measurement="binary", n_init=10, random_state=0,
+                     progress_bar=0, verbose=0).fit(data.astype(float))
+    assert ours.log_likelihood(data) == pytest.approx(theirs.score(data.astype(float))
+                                                      * len(data), abs=0.1)
+    assert ours.bic(data) == pytest.approx(theirs.bic(data.astype(float)), abs=0.2)
+
+
+def test_missing_values_are_left_out_not_a_category():
+    table = pd.DataFrame({"category:a": [1, 0, 1, 0],
+                          "scope": ["local", "not_stated", "national", "local"]})
+    codes = typology.encode(table)
+    assert codes[:, 1].tolist() == [0, -1, 1, 0]
+    encoded, outcomes, _ = typology.one_hot(codes)
+    assert np.isnan(encoded[1, outcomes:]).all() and not np.isnan(encoded[0]).any()
+    data, _ = planted(rows=200)
+    holes = data.copy()
+    holes[::7, 3] = -1
+    model = typology.fit_classes(holes, 2, n_init=5)
+    assert np.isfinite(model.log_likelihood(holes))
+    assert model.n_parameters == 1 + 2 * 8
+
+
+def test_definitional_pairs_are_merged():
+    table = pd.DataFrame({"category:finance": [1, 0, 0, 1], "category:health": [0, 1, 0, 0],
+                          "activity:crowdsourcing_crowdfunding": [1, 1, 0, 0]})
+    merged, notes = typology.merge_overlaps(table)
+    column = "category:finance|activity:crowdsourcing_crowdfunding"
+    assert merged.columns.tolist() == [column, "category:health"]
+    assert merged[column].tolist() == [1, 1, 0, 1]
+    assert notes.iloc[0][["first_platforms", "second_platforms", "both"]].tolist() == [2, 2, 1]
+    assert typology.indicator_label(column) == \
+        "Category: Finance or Key activity: Crowdsourcing, crowdfunding"
+
+
+def test_simulated_data_follow_the_model():
+    data, _ = planted(rows=300)
+    model = typology.fit_classes(data, 2, n_init=5)
+    drawn = model.simulate(20_000, np.random.default_rng(0))
+    assert drawn.shape == (20_000, 8) and set(np.unique(drawn)) == {0, 1}
+    assert np.allclose(drawn.mean(axis=0), data.mean(axis=0), atol=0.05)
 
 
 def test_search_over_k_stops_after_patience():
-    table = typology.criteria(independent(), patience=2)
+    table = typology.criteria(independent(), patience=2, n_init=5)
     assert table["classes"].tolist() == [1, 2, 3]
 
 
@@ -139,7 +190,7 @@ def test_tiny_surveys_are_not_enough(rows):
 def test_tiny_data_does_not_crash():
     with pytest.raises(ValueError, match="at least 2 platforms, got 1"):
         typology.run(np.array([[1, 0, 1]]))
-    result = typology.run(independent(rows=5), shuffles=2)
+    result = typology.run(independent(rows=5), replicates=2, resamples=2)
     assert len(result.classes) == 5
     assert result.real["classes"].max() <= 5
 
@@ -154,7 +205,7 @@ def test_sample_rows_caps_the_fit_with_a_fixed_seed():
 
 def test_large_data_is_fitted_on_the_sample_and_assigned_whole():
     data, truth = planted(rows=3000)
-    result = typology.run(data, shuffles=2, cap=400)
+    result = typology.run(data, replicates=2, resamples=2, cap=400)
     assert result.fitted_rows == 400
     assert len(result.classes) == 3000
     assert adjusted_rand_score(truth, result.classes) > 0.7
