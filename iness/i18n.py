@@ -406,7 +406,7 @@ _OPENING_NUMBER = re.compile(r"(?P<n>[0-9][0-9\u202f\u00a0 ]*(?:[.,][0-9]+)?)(?P
                              re.DOTALL)
 #: where a sentence starts: the text's start, or after . ! ? and a space, unless
 #: the word before is an abbreviation (p. 12, fig. 3, et al. 2015)
-_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[ \n]+)(?=[0-9])")
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[*_)»]*[ \n]+)(?=[0-9])")
 _ABBREVIATION = re.compile(r"(?:^|[\s(])(?:p|pp|fig|vol|cf|al|éd|n|no|chap|art)\.$", re.IGNORECASE)
 #: a Markdown list item (``1. ``) or a year (``2016 :``) is not a count
 _NOT_A_COUNT = re.compile(r"[0-9]+[.)] |(?:19|20)[0-9]{2}(?:[ \u00a0\u202f]*[:;,)–-]|$)")

@@ -150,6 +150,7 @@ def test_dates_are_written_out_and_french_sentences_never_open_with_a_digit():
     assert opened == "Sept plateformes. Au total, 30 % des projets. 2016 : x. 1. Liste"
     assert i18n.sentence_starts("7 platforms.", "en") == "7 platforms."
     assert i18n.sentence_starts("Voir p. 12 ici.", "fr") == "Voir p. 12 ici."
+    assert i18n.sentence_starts("**Résultat.** 8 des 707", "fr") == "**Résultat.** Huit des 707"
 
 
 def test_computed_sentences_are_polished_in_french_only():
