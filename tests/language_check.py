@@ -76,14 +76,20 @@ def _plain(text: str) -> str:
 
 
 def data_values(tables: Path) -> str:
-    """Every name and tag of a survey's clean tables, in one searchable text."""
+    """Every name and tag of a survey's clean tables, and the tags of the
+    package's crosswalk, in one searchable text."""
     import pandas as pd
+    from iness.paths import PACKAGE_DATA
     values = []
     for name, columns in DATA_COLUMNS.items():
         if (tables / name).is_file():
             frame = pd.read_csv(tables / name, dtype=str, keep_default_na=False,
                                 usecols=lambda column: column in columns)
             values += [_plain(text) for column in frame for text in frame[column]]
+    # the package's own vocabulary of tags (the crosswalk lists DSI4EU's in every report)
+    crosswalk = pd.read_csv(PACKAGE_DATA / "frameworks" / "crosswalk.csv", dtype=str,
+                            keep_default_na=False)
+    values += [_plain(text) for text in crosswalk["tag"]]
     return "\n" + "\n".join(values) + "\n"
 
 
