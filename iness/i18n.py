@@ -181,7 +181,8 @@ _FRENCH_RULES = (
     (re.compile(r"[ \u00a0]+([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
     # none at all after a letter or closing mark: one is added (not after digits: 10:30)
     (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ)\]»*_%\ue001])(:)" + _AFTER_MARK), NARROW_NBSP + r"\1"),
-    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ0-9)\]»*_%\ue001])([;!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ0-9)\]»*_%\ue001])([;!?])" + _AFTER_MARK),
+     NARROW_NBSP + r"\1"),
     # inside « »
     (re.compile(r"«[ \u00a0\u202f]*"), "«" + NARROW_NBSP),
     (re.compile(r"[ \u00a0\u202f]*»"), NARROW_NBSP + "»"),

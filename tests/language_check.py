@@ -16,7 +16,8 @@ from pathlib import Path
 #: proper nouns and terms of the field that read the same in both languages
 ALLOWED = (
     "DSI4EU", "DSI", "Nesta", "Waag Society", "SUPSI", "digitalsocial.eu", "CC BY-NC-SA 4.0",
-    "BSD 3-Clause", "CITATION.cff", "iness", "INESS", "IMT Business School", "Institut Mines-Télécom",
+    "BSD 3-Clause", "CITATION.cff", "iness", "INESS", "IMT Business School",
+    "Institut Mines-Télécom",
     "open source", "open data", "civic tech", "scaling out", "scaling up", "scaling deep",
     "crowdfunding", "crowdsourcing", "fab lab", "fab labs", "makerspaces", "maker spaces",
     "Impact Hubs", "OpenStreetMap", "Wheelmap", "change.org", "e-participation", "MOOC",
@@ -46,6 +47,7 @@ def talk_phrases() -> tuple[str, ...]:
     """The talk's own words, quoted by the package data in both editions: its
     slide titles and the weaknesses as it words them."""
     import pandas as pd
+
     from iness.paths import PACKAGE_DATA
     frameworks = PACKAGE_DATA / "frameworks"
     weaknesses = pd.read_csv(frameworks / "weaknesses.csv", dtype=str, keep_default_na=False)
@@ -79,12 +81,14 @@ def data_values(tables: Path) -> str:
     """Every name and tag of a survey's clean tables, and the tags of the
     package's crosswalk, in one searchable text."""
     import pandas as pd
+
     from iness.paths import PACKAGE_DATA
     values = []
     for name, columns in DATA_COLUMNS.items():
         if (tables / name).is_file():
+            wanted = set(columns)
             frame = pd.read_csv(tables / name, dtype=str, keep_default_na=False,
-                                usecols=lambda column: column in columns)
+                                usecols=lambda column, wanted=wanted: column in wanted)
             values += [_plain(text) for column in frame for text in frame[column]]
     # the package's own vocabulary of tags (the crosswalk lists DSI4EU's in every report)
     crosswalk = pd.read_csv(PACKAGE_DATA / "frameworks" / "crosswalk.csv", dtype=str,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from iness import i18n
 
@@ -21,7 +21,8 @@ WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 #: nbconvert's alt text for an image that has none
 DEFAULT_ALT = 'alt="No description has been provided for this image"'
 #: the page's own style for the toggle (no script: nothing for a CSP to hash)
-CODE_TOGGLE_STYLE = ("details.iness-code>summary{cursor:pointer;color:#666;font-size:.8rem;font-family:system-ui,sans-serif;"
+CODE_TOGGLE_STYLE = ("details.iness-code>summary{cursor:pointer;color:#666;font-size:.8rem;"
+                     "font-family:system-ui,sans-serif;"
                      "margin:.1rem 0 .1rem var(--jp-cell-prompt-width,4rem)}"
                      ".jp-InputPrompt,.jp-OutputPrompt{visibility:hidden}")
 _INPUT_WRAPPER = re.compile(r'<div class="jp-Cell jp-CodeCell[^"]*"[^>]*>\s*'

@@ -1,6 +1,7 @@
 """No English left in the French edition, no French left in the English one
 (issue 23): every page of the report written by ``iness report`` (the main job
 runs it first), and of the example survey's report when it has been written."""
+import sys
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,6 @@ import pytest
 from iness import report
 from iness.paths import processed_dir, reports_dir
 
-import sys
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from language_check import data_values, wrong_language  # noqa: E402
 

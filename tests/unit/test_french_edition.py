@@ -178,8 +178,9 @@ def test_every_crosswalk_row_reads_in_french():
 
 
 def test_overseas_departments_count_as_france():
-    from iness.reference import overseas
     import pandas as pd
+
+    from iness.reference import overseas
     assert set(overseas.overseas_regions().index) == {"GP", "MQ", "GF", "RE", "YT"}
     assert overseas.as_country(pd.Series(["RE", "YT", "BE"])).tolist() == ["FR", "FR", "BE"]
 

@@ -9,7 +9,8 @@ PAGE = """<html><head><title>iness · 02 · Les enjeux sociaux</title><style>p{}
 <body><h1>Les enjeux sociaux traités par les plateformes</h1>
 <p>Les plateformes sont codées par lecture de leur description.</p>
 <p>Source: INESS study of 400 European platforms, table of social issues addressed.</p>
-<details class="iness-code"><summary>afficher le code</summary><pre>say(_("Categories come from the best method"))</pre></details>
+<details class="iness-code"><summary>afficher le code</summary>
+<pre>say(_("Categories come from the best method"))</pre></details>
 <table><tr><th>justification</th></tr>
 <tr><td>no counterpart among the 8: kept visible as its own group</td></tr>
 <tr><td>Open Food Facts</td></tr></table>
