@@ -132,6 +132,7 @@ def plural_index(n, lang: str | None = None) -> int:
     """Which plural form of a message ``n`` takes in the language (gettext's
     index, from Babel's plural rules: French says « 0 plateforme », « 2 plateformes »)."""
     import gettext
+
     from babel.messages.plurals import get_plural
     return gettext.c2py(get_plural(lang_locale(language(lang))).plural_expr)(int(n))
 
@@ -375,6 +376,7 @@ def long_date(value, lang: str | None = None) -> str:
     """A date written out as prose writes it (Babel, CLDR): ``26 March 2017``,
     ``26 mars 2017``; ``value`` a date, a datetime, a pandas Timestamp or ISO text."""
     import datetime
+
     from babel.dates import format_date
     if isinstance(value, str):
         value = datetime.date.fromisoformat(value[:10])
