@@ -87,7 +87,8 @@ def catalogue(lang: str) -> dict[tuple[str | None, str], str]:
     found: dict[tuple[str | None, str], tuple[str, Path]] = {}
     for path in sorted((CATALOGUE_DIR / lang).glob("*.po")):
         for message in _read_po(path):
-            if not message.id or not message.string or message.fuzzy:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if not message.id or not all(strings) or message.fuzzy:
                 continue
             key = (message.context, message.id)
             if key in found and found[key][0] != message.string:
@@ -119,12 +120,42 @@ def translate(message: str, context: str | None = None, lang: str | None = None)
                 "(python -m iness.i18n update NOTEBOOK)")
         MISSING.add((lang, context, message))
         return message
-    return found
+    return typography(found, lang)
 
 
 def _(message: str) -> str:
     """gettext's marker: the message in the language set."""
     return translate(message)
+
+
+def plural_index(n, lang: str | None = None) -> int:
+    """Which plural form of a message ``n`` takes in the language (gettext's
+    index, from Babel's plural rules: French says « 0 plateforme », « 2 plateformes »)."""
+    import gettext
+
+    from babel.messages.plurals import get_plural
+    return gettext.c2py(get_plural(lang_locale(language(lang))).plural_expr)(int(n))
+
+
+def ngettext(singular: str, plural: str, n, context: str | None = None,
+             lang: str | None = None) -> str:
+    """gettext's count form: the message for ``n`` in the language set, whole
+    (``ngettext("{n} platform", "{n} platforms", n).format(n=num(n))``). In
+    English, ``singular`` for 1 and ``plural`` otherwise; a missing translation
+    is treated as :func:`translate` treats one."""
+    lang = language(lang)
+    english = singular if n == 1 else plural
+    if lang == SOURCE_LANGUAGE:
+        return english
+    forms = catalogue(lang).get((context, (singular, plural)))
+    if forms is None:
+        if strict():
+            raise MissingTranslation(f"no {lang} translation of the count message "
+                                     f"{singular[:80]!r}: add it to a catalogue in "
+                                     f"{CATALOGUE_DIR / lang}")
+        MISSING.add((lang, context, singular))
+        return english
+    return typography(forms[min(plural_index(n, lang), len(forms) - 1)], lang)
 
 
 def column(name):
@@ -133,7 +164,70 @@ def column(name):
     category labels, come translated already)."""
     if language() == SOURCE_LANGUAGE or not isinstance(name, str):
         return name
-    return catalogue(language()).get((COLUMN_CONTEXT, name), name)
+    return typography(catalogue(language()).get((COLUMN_CONTEXT, name), name))
+
+
+# ---------------------------------------------------------------- typography
+
+NARROW_NBSP = "\u202f"
+NBSP = "\u00a0"
+#: what typography never touches: fenced and inline code, HTML tags, addresses,
+#: format placeholders (``{n:,}``) and LaTeX commands
+_PROTECTED = re.compile(r"```.*?```|`[^`\n]*`|<[^<>\n]*>|https?://[^\s)>\]]+|\{[^{}\s]*\}"
+                        r"|\\[A-Za-z%]+|&#?[A-Za-z0-9]+;", re.DOTALL)
+#: what may follow ; : ! ? in running text (so that ``a:b``, ``?x=1``, ``![img]`` stay)
+_AFTER_MARK = r"(?=\s|$|[*_)\]»\"'<.,|])"
+_FRENCH_RULES = (
+    # an ordinary or wide no-break space before ; : ! ? becomes a narrow one
+    (re.compile(r"[ \u00a0]+([;:!?])" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    # none at all after a letter or closing mark: one is added (not after digits: 10:30)
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ)\]»*_%\ue001])(:)" + _AFTER_MARK), NARROW_NBSP + r"\1"),
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ0-9)\]»*_%\ue001])([;!?])" + _AFTER_MARK),
+     NARROW_NBSP + r"\1"),
+    # inside « »
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NARROW_NBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NARROW_NBSP + "»"),
+    # a number and its percent sign or unit, « n° » and its number
+    (re.compile(r"(?<=[0-9\ue001])[ \u202f]?(%|€|k€|M€|km|kg|ms)(?![A-Za-z])"), NBSP + r"\1"),
+    (re.compile(r"\b([nN]°)[ \u202f]?(?=[0-9\ue000])"), r"\1" + NBSP),
+    # one apostrophe, the typographic one: l’exposé
+    (re.compile(r"(?<=[A-Za-zÀ-ÖØ-öø-ÿ])'(?=[A-Za-zÀ-ÖØ-öø-ÿ])"), "\u2019"),
+)
+
+
+def typography(text, lang: str | None = None):
+    """``text`` with the language's typography: in French a narrow no-break
+    space (U+202F) before ``; : ! ?`` and inside « », a no-break space (U+00A0)
+    between a number and ``%`` or its unit and after « n° », and the
+    typographic apostrophe (’) within words; code, tags,
+    addresses and ``{placeholders}`` are left as they are. Other languages,
+    and anything not a string, unchanged. Applying it twice changes nothing.
+
+    >>> typography("Valeurs: « oui » ; 63 % des n° 5 ?", "fr") == (
+    ...     "Valeurs\u202f: «\u202foui\u202f»\u202f; 63\u00a0% des n°\u00a05\u202f?")
+    True
+    >>> typography("see https://a.org/?q=1 and `x: int`", "fr")
+    'see https://a.org/?q=1 and `x: int`'
+    >>> typography("{share} % des {n:,} projets: {k}!", "fr") == (
+    ...     "{share}\u00a0% des {n:,} projets\u202f: {k}\u202f!")
+    True
+    """
+    if not isinstance(text, str) or language(lang) != "fr" or not text:
+        return text
+    kept = []
+
+    def keep(match):
+        kept.append(match.group(0))
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    text = _french_spaces(_PROTECTED.sub(keep, text))
+    return re.sub("\ue000([0-9]+)\ue001", lambda match: kept[int(match.group(1))], text)
+
+
+def _french_spaces(text: str) -> str:
+    for pattern, replacement in _FRENCH_RULES:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 # ---------------------------------------------------------------- the package's words
@@ -156,7 +250,91 @@ def label(key: str, lang: str | None = None, default: str | None = None) -> str:
         if default is not None:
             return default
         raise KeyError(f"no label {key!r} in {LABELS.name}")
-    return table.loc[key, language(lang)]
+    lang = language(lang)
+    return typography(table.loc[key, lang], lang)
+
+
+# ---------------------------------------------------------------- the glossary
+
+GLOSSARY = CATALOGUE_DIR / "glossary.csv"
+#: package data whose French columns are read by the glossary check (file, columns)
+FRENCH_COLUMNS = (("labels.csv", ("fr",)),
+                  ("codebook/variables.csv", ("applies_to_fr", "question_fr", "instruction_fr")),
+                  ("codebook/values.csv", ("definition_fr", "include_fr", "exclude_fr")),
+                  ("codebook/rules.csv", ("case_fr", "rule_fr")),
+                  ("tables/dictionary.csv", ("meaning_fr",)),
+                  ("tables/tables.csv", ("meaning_fr",)),
+                  ("frameworks/crosswalk_fr.csv", ("justification_fr",)),
+                  ("references.csv", ("reference_fr",)))
+
+
+@lru_cache(maxsize=1)
+def glossary():
+    """One French word per concept of the field (``glossary.csv``): concept_id,
+    english, french, source (``talk`` when it is the talk's own word), note, and
+    ``variants_rejected``, the other French words a text must not use for it."""
+    import pandas as pd
+    return pd.read_csv(GLOSSARY, dtype=str, keep_default_na=False).set_index("concept_id")
+
+
+#: a Markdown link's target and a file name: the file keeps its name (codebook.html)
+_FILE_OR_LINK = re.compile(r"\]\([^)\s]*\)|\S+\.(?:html|csv|py|ipynb|po|md)\b")
+
+
+def _variant_pattern(variant: str) -> re.Pattern:
+    words = r"[ \u00a0\u202f]+".join(re.escape(word) for word in variant.split())
+    words = words.replace("'", "['’]")
+    return re.compile(rf"(?<![\w-]){words}(?![\w-])", re.IGNORECASE)
+
+
+def glossary_breaches(text: str) -> list[tuple[str, str]]:
+    """(concept, variant) of every rejected variant a French text uses, outside
+    code, tags and addresses, and outside a parenthesis glossing the English
+    word: « table de correspondance (crosswalk) » is fine.
+
+    >>> glossary_breaches("le livre de codes et la table de correspondance (crosswalk)")
+    [('codebook', 'livre de codes')]
+    """
+    text = _FILE_OR_LINK.sub(" ", _PROTECTED.sub(" ", text))
+    found = []
+    for concept, row in glossary().iterrows():
+        gloss = re.compile(rf"\(\s*\*?{re.escape(row['english'])}\*?\s*\)", re.IGNORECASE)
+        plain = gloss.sub(" ", text)
+        for variant in filter(None, row["variants_rejected"].split("|")):
+            if _variant_pattern(variant).search(plain):
+                found.append((concept, variant))
+    return found
+
+
+def french_texts(lang: str = "fr"):
+    """(where, text) of every French text the package holds: each translation of
+    each catalogue, and each French cell of its data files."""
+    import pandas as pd
+    for path in sorted((CATALOGUE_DIR / lang).glob("*.po")):
+        for message in _read_po(path):
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            for text in filter(None, strings):
+                first = message.id[0] if isinstance(message.id, tuple) else message.id
+                first = re.sub(r"\s+", " ", first)[:50]
+                yield f"{path.name}, entry {first!r}", text
+    for name, columns in FRENCH_COLUMNS:
+        path = PACKAGE_DATA / name
+        if not path.is_file():
+            continue
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        for column in columns:
+            for row, text in enumerate(frame.get(column, []), start=2):
+                yield f"{name}, row {row}, column {column}", text
+
+
+def glossary_problems(lang: str = "fr") -> list[str]:
+    """One line per French text that uses a variant the glossary rejects."""
+    problems = []
+    for where, text in french_texts(lang):
+        for concept, variant in glossary_breaches(text):
+            problems.append(f"{where}: uses « {variant} » for {concept}; the glossary says "
+                            f"« {glossary().loc[concept, 'french']} »")
+    return problems
 
 
 # ---------------------------------------------------------------- numbers
@@ -192,6 +370,114 @@ def group_mark(lang: str | None = None) -> str:
     return get_group_symbol(lang_locale(language(lang)))
 
 
+# ---------------------------------------------------------------- dates and sentences
+
+def long_date(value, lang: str | None = None) -> str:
+    """A date written out as prose writes it (Babel, CLDR): ``26 March 2017``,
+    ``26 mars 2017``; ``value`` a date, a datetime, a pandas Timestamp or ISO text."""
+    import datetime
+
+    from babel.dates import format_date
+    if isinstance(value, str):
+        value = datetime.date.fromisoformat(value[:10])
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return format_date(value, format="long", locale=lang_locale(language(lang)))
+
+
+#: small whole numbers in words, for a sentence that would start with a digit
+NUMBER_WORDS = {
+    "en": ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+           "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+    "fr": ("zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf",
+           "dix", "onze", "douze", "treize", "quatorze", "quinze", "seize"),
+}
+
+
+def spelled(n, lang: str | None = None, feminine: bool = False) -> str:
+    """A whole number up to sixteen in words (« une » when ``feminine``), any
+    other number in figures: ``spelled(3, "fr") == "trois"``."""
+    lang = language(lang)
+    if float(n).is_integer() and 0 <= int(n) < len(NUMBER_WORDS[lang]):
+        word = NUMBER_WORDS[lang][int(n)]
+        return "une" if feminine and word == "un" else word
+    return num(n, lang=lang)
+
+
+#: a sentence's first number (digits with their group marks, maybe a decimal, a %)
+_OPENING_NUMBER = re.compile(r"(?P<n>[0-9][0-9\u202f\u00a0 ]*(?:[.,][0-9]+)?)(?P<rest>.*)",
+                             re.DOTALL)
+#: where a sentence starts: the text's start, or after . ! ? and a space, unless
+#: the word before is an abbreviation (p. 12, fig. 3, et al. 2015)
+_SENTENCE_START = re.compile(r"(?:^|(?<=[.!?])[*_)»]*[ \n]+)(?=[0-9])")
+_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:p|pp|fig|vol|cf|al|éd|n|no|chap|art)\.$", re.IGNORECASE)
+#: a Markdown list item (``1. ``) or a year (``2016 :``) is not a count
+_NOT_A_COUNT = re.compile(r"[0-9]+[.)] |(?:19|20)[0-9]{2}(?:[ \u00a0\u202f]*[:;,)–-]|$)")
+
+
+def _open_sentence(text: str, lang: str) -> str:
+    if _NOT_A_COUNT.match(text):
+        return text
+    found = _OPENING_NUMBER.match(text)
+    figures = found.group("n").rstrip()
+    rest = found.group("rest") if found.group("n") == figures else (
+        found.group("n")[len(figures):] + found.group("rest"))
+    if figures.isdigit() and 2 <= int(figures) < len(NUMBER_WORDS[lang]) \
+            and not rest.lstrip().startswith("%"):
+        return NUMBER_WORDS[lang][int(figures)].capitalize() + rest
+    return ("Au total, " if lang == "fr" else "In all, ") + text
+
+
+def sentence_starts(text: str, lang: str | None = None) -> str:
+    """French never starts a sentence with a digit: a count up to sixteen is
+    written in words (« Trois plateformes… »), any other number is led in
+    (« Au total, 30 % des plateformes… »). List items and years are left.
+    English text is returned as it is.
+
+    >>> sentence_starts("3 plateformes. 30 % des projets. 1. Un item", "fr")
+    'Trois plateformes. Au total, 30 % des projets. 1. Un item'
+    """
+    lang = language(lang)
+    if lang == SOURCE_LANGUAGE or not isinstance(text, str):
+        return text
+    out, position = [], 0
+    starts = [found.end() for found in _SENTENCE_START.finditer(text)
+              if not _ABBREVIATION.search(text[:found.start()])]
+    for index, start in enumerate(starts):
+        out.append(text[position:start])
+        end = starts[index + 1] if index + 1 < len(starts) else len(text)
+        out.append(_open_sentence(text[start:end], lang))
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+#: a date written the ISO way in a sentence (2017-03-26)
+_ISO_DATE = re.compile(r"(?<![\w-])((?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9])(?![\w-])")
+
+
+def written_dates(text: str, lang: str | None = None) -> str:
+    """ISO dates in prose written out in the language (« 26 mars 2017 »);
+    English prose and dates inside code are left as they are.
+
+    >>> written_dates("avant le 2017-03-26, puis `2017-03-27`", "fr")
+    'avant le 26 mars 2017, puis `2017-03-27`'
+    """
+    if language(lang) == SOURCE_LANGUAGE or not isinstance(text, str):
+        return text
+    pieces = re.split(r"(`[^`]*`)", text)
+    return "".join(piece if piece.startswith("`") else
+                   _ISO_DATE.sub(lambda found: long_date(found.group(1), lang), piece)
+                   for piece in pieces)
+
+
+def polish(text, lang: str | None = None):
+    """A computed French sentence as it is printed: sentences opened in words
+    (:func:`sentence_starts`), dates written out (:func:`written_dates`) and
+    French typography (:func:`typography`)."""
+    return typography(sentence_starts(written_dates(text, lang), lang), lang)
+
+
 # ---------------------------------------------------------------- notebooks
 
 def translate_notebook(notebook, lang: str):
@@ -213,10 +499,16 @@ def _code_without_magics(source: str) -> str:
 
 
 def marked_messages(source: str) -> list[str]:
-    """The literal messages of every ``_("...")`` call in Python code."""
+    """The literal messages of every ``_("...")`` call in Python code, and the
+    (singular, plural) pair of every ``ngettext("...", "...", n)``."""
     found = []
     for node in ast.walk(ast.parse(_code_without_magics(source))):
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id == "ngettext" and len(node.args) >= 2
+                and all(isinstance(arg, ast.Constant) and isinstance(arg.value, str)
+                        for arg in node.args[:2])):
+            found.append((node.args[0].value, node.args[1].value))
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                 and node.func.id == "_" and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):
@@ -286,11 +578,12 @@ def completeness(path: Path, lang: str = "fr") -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m iness.i18n update NOTEBOOK... [--lang fr]`` and
-    ``python -m iness.i18n check NOTEBOOK... [--lang fr]``."""
+    ``python -m iness.i18n check [NOTEBOOK...] [--lang fr]`` (completeness of the
+    notebooks' catalogues, and every French text against the glossary)."""
     import argparse
     parser = argparse.ArgumentParser(prog="python -m iness.i18n")
     parser.add_argument("action", choices=("update", "check"))
-    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--lang", default="fr", choices=LANGUAGES[1:])
     args = parser.parse_args(argv)
     status = 0
@@ -306,6 +599,12 @@ def main(argv: list[str] | None = None) -> int:
             first = re.sub(r"\s+", " ", message)[:70]
             print(f"  missing [{context or 'code'}] {first}")
         status |= bool(counts["missing"]) and args.action == "check"
+    if args.action == "check":
+        problems = glossary_problems(args.lang)
+        for line in problems:
+            print(line)
+        print(f"glossary ({GLOSSARY.name}): {len(problems)} French texts use a rejected variant")
+        status |= bool(problems)
     return int(status)
 
 

@@ -23,6 +23,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 from iness import cache, i18n, outputs
 from iness.errors import InessError, NotebookError
 from iness.paths import FIGURES_DIR_VARIABLE, TABLES_DIR_VARIABLE, notebooks_dir, reports_dir
+from iness.notebook import pages
 from iness.progress import progress
 
 KERNEL = "python3"
@@ -499,7 +500,7 @@ def _exporter():
 
 def to_html(notebook, lang: str = "en", context: PageContext = PageContext()) -> str:
     """A self-contained HTML page (images embedded, no external scripts)."""
-    body, _ = _exporter().from_notebook_node(notebook)
+    body = pages.page(notebook, lang, lambda static: _exporter().from_notebook_node(static)[0])
     body = re.sub(r'<html lang="[^"]*"', f'<html lang="{lang}"', body, count=1)
     return with_footer(offline(body), lang, context)
 

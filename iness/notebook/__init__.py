@@ -77,7 +77,7 @@ def html_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def say(text: str) -> Say:
-    return Say(text)
+    return Say(i18n.polish(text))
 
 
 class StyledTable:

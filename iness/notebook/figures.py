@@ -103,7 +103,9 @@ def image_of(fig, box=None, png: bytes | None = None):
     from IPython.display import Image
     box = tight_box(fig) if box is None else box
     png = png_bytes(fig, box) if png is None else png
-    return Image(data=png, format="png", width=round(box.width * fig.dpi))
+    from iness.notebook.pages import figure_alt
+    return Image(data=png, format="png", width=round(box.width * fig.dpi),
+                 metadata={"alt": figure_alt(fig)})
 
 
 def _shown(fig, name: str):

@@ -94,6 +94,23 @@ def value_label(variable: str, value_id: str, language: str = "en") -> str:
     return value_id
 
 
+#: the labels.csv key of a value of each variable whose values are not the talk's targets
+VALUE_LABEL_KEY = {"resources": "value_resource_{}", "scope": "value_scope_{}",
+                   "confidence": "value_confidence_{}"}
+
+
+def shown_label(variable: str, value_id: str, language: str = "en") -> str:
+    """A value's label as a reader sees it: the framework's for categories and
+    activities, ``labels.csv``'s for resources, scope and confidence.
+
+    >>> shown_label("resources", "market_sales", "fr"), shown_label("confidence", "low", "fr")
+    ('Ventes (marché)', 'Faible')
+    """
+    from iness import i18n
+    key = VALUE_LABEL_KEY.get(variable, "").format(value_id)
+    return i18n.label(key, language, default=value_label(variable, value_id, language))
+
+
 def _examples(framework: str, target_id: str) -> str:
     found = taxonomy.examples()
     found = found[(found["framework"] == framework) & (found["target_id"] == target_id)]
@@ -110,7 +127,7 @@ HEADINGS = {
                      "used this version.")},
     "fr": {"title": "Grille de codage", "version": "version", "colon": "\u00a0:", "question": "Question",
            "applies": "Codé pour", "values": "Valeurs", "includes": "comprend",
-           "excludes": "pas", "examples": "exemples de l'exposé", "rules": "Règles de décision",
+           "excludes": "exclut", "examples": "exemples de l'exposé", "rules": "Règles de décision",
            "or_categories": "une des catégories ci-dessus, ou",
            "intro": ("Comment un projet d'une enquête est codé dans les cadres de l'exposé en "
                      "lisant son nom, son site et sa description. Les deux codages "
@@ -120,12 +137,14 @@ HEADINGS = {
 
 def render_markdown(language: str = "en") -> str:
     """The whole codebook as one Markdown page, in English or French."""
+    from iness import i18n
     words = HEADINGS[language]
     lines = [f"# {words['title']} ({words['version']} {version()})", "", words["intro"], ""]
     table = values()
     for variable in variables().itertuples():
         var_id = variable.variable_id
-        lines += [f"## `{var_id}`", "",
+        name = i18n.label(f"variable_{var_id}", language)
+        lines += [f"## {name} · `{var_id}`", "",
                   f"**{words['question']}{words['colon']}** {getattr(variable, f'question_{language}')}", "",
                   f"**{words['applies']}{words['colon']}** {getattr(variable, f'applies_to_{language}')}", "",
                   getattr(variable, f"instruction_{language}"), ""]
@@ -139,8 +158,8 @@ def render_markdown(language: str = "en") -> str:
         listed = [NONE] if var_id == "primary_category" else allowed(var_id)
         for value_id in listed:
             row = own.loc[value_id] if value_id in own.index else shared.loc[value_id]
-            label = value_label(var_id, value_id, language)
-            text = f"- `{value_id}` ({label}): {row[f'definition_{language}']}"
+            label = shown_label(var_id, value_id, language)
+            text = f"- **{label}** · `{value_id}`: {row[f'definition_{language}']}"
             if row[f"include_{language}"]:
                 text += f" *{words['includes']}:* {row[f'include_{language}']}"
             if row[f"exclude_{language}"]:
@@ -155,7 +174,7 @@ def render_markdown(language: str = "en") -> str:
     for rule in rules().itertuples():
         lines.append(f"- **{getattr(rule, f'case_{language}')}** (`{rule.rule_id}`): "
                      f"{getattr(rule, f'rule_{language}')}")
-    return "\n".join(lines) + "\n"
+    return i18n.typography("\n".join(lines) + "\n", language)
 
 
 def unit_key(name: str | None, description: str | None) -> str:

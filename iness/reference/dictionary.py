@@ -67,4 +67,5 @@ def dictionary_markdown(lang: str = "en") -> str:
             parts.append(f"| `{row.column}` | {row.kind} | {yes_no[row.nullable]} | {allowed} | "
                          f"{getattr(row, f'meaning_{lang}')} |")
         parts.append("")
-    return "\n".join(parts)
+    from iness.i18n import typography
+    return typography("\n".join(parts), lang)

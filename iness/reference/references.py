@@ -27,7 +27,7 @@ def _field(key: str, column: str, lang: str | None = None) -> str:
                        f"{', '.join(table.index)}")
     lang = i18n.language(lang)
     translated = table.loc[key, f"{column}_{lang}"] if f"{column}_{lang}" in table else ""
-    return translated or table.loc[key, column]
+    return i18n.typography(translated or table.loc[key, column], lang)
 
 
 def cite(key: str, lang: str | None = None) -> str:

@@ -92,8 +92,10 @@ def crosswalk(include_dropped: bool = False) -> pd.DataFrame:
     """facet, tag, framework, target_id, subcategory_id, justification, status
     and revision note. Rows dropped by the revision against the coding
     (``status == "dropped"``) are left out unless asked for: with them, the
-    crosswalk is as it was before its accuracy was measured."""
-    rows = _crosswalk_rows()
+    crosswalk is as it was before its accuracy was measured. Its justifications
+    and revision notes are in the language set (:mod:`iness.reference.crosswalk_fr`)."""
+    from iness.reference.crosswalk_fr import localised
+    rows = localised(_crosswalk_rows())
     if include_dropped:
         return rows
     return rows[rows["status"] != "dropped"].reset_index(drop=True)

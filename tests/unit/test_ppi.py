@@ -426,7 +426,7 @@ def test_display_table_headers_are_translated():
                            percent=["estimate", "ci_low", "ci_high"]))
     finally:
         i18n.set_language("en")
-    assert "estimation" in text and "méthode" in text and "IC 95 % bas" in text
+    assert "estimation" in text and "méthode" in text and "IC 95\u00a0% bas" in text  # French typography
 
 
 def test_activity_none_and_category_none_have_their_own_words():
