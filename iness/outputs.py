@@ -71,6 +71,9 @@ def _stop(signum, _frame) -> None:
     (staging folders are removed on the way); further signals are ignored, and
     a watchdog ends the process if tidying up takes over :data:`STOP_DEADLINE`."""
     import threading
+    if _in_fork_hook(_frame):  # an exception raised here would be swallowed: ask again
+        threading.Timer(0.05, os.kill, (os.getpid(), signum)).start()
+        return
     for name in (signal.SIGINT, signal.SIGTERM):
         signal.signal(name, signal.SIG_IGN)
     report = sys.modules.get("iness.report")
@@ -86,6 +89,17 @@ def _stop(signum, _frame) -> None:
     import logging
     logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     raise Interrupted(signum)
+
+
+#: functions that run as fork hooks (os.register_at_fork), where an exception
+#: is printed as "Exception ignored" and lost
+_FORK_HOOKS = {"_releaseLock", "_acquireLock", "_after_at_fork_child_reinit_locks",
+               "_after_fork", "_at_fork_reinit"}
+
+
+def _in_fork_hook(frame) -> bool:
+    """Whether the signal interrupted code that runs around a fork."""
+    return frame is not None and frame.f_code.co_name in _FORK_HOOKS
 
 
 def _exit_now(signum: int) -> None:

@@ -9,7 +9,7 @@ from iness import build, load
 from iness.pipeline import synthetic
 from iness.pipeline.clean.adapters import SourceFile
 from iness.pipeline.clean.assemble import check_ledger_complete
-from iness.errors import ValidationError
+from iness.errors import OutputError, ValidationError
 from iness.store import tables
 
 
@@ -58,7 +58,7 @@ def test_failed_build_leaves_previous_outputs_whole(survey, tmp_path, monkeypatc
         frame.head(0).to_csv(folder / f"{name}.csv")
 
     monkeypatch.setattr(tables, "_write_table", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="disk full; the previous folder was left as it was"):
         build.build(target, raw_folder=survey)
     assert digest(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".processed.lock", "processed"]
