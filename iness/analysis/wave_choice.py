@@ -26,12 +26,12 @@ def wave_sentence(survey, asked: int | None = None, lang: str | None = None) -> 
     from iness.analysis.findings import is_dsi4eu
     wave = analysed_wave(survey, asked)
     others = [str(other) for other in survey.waves if other != wave]
-    if asked is not None:
-        key = "wave_analysed_asked"
-    elif is_dsi4eu(survey):
-        key = "wave_analysed_dsi4eu"
-    else:
-        key = "wave_analysed_latest"
     if not others:
         key = "wave_analysed_only"
+    elif asked is None and is_dsi4eu(survey):
+        key = "wave_analysed_dsi4eu"
+    elif wave == survey.waves[-1]:  # the default ``iness survey`` passes on
+        key = "wave_analysed_latest"
+    else:
+        key = "wave_analysed_asked"
     return label(key, lang).format(wave=wave, others=", ".join(others))
