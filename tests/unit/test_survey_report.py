@@ -93,17 +93,27 @@ def test_the_survey_command_takes_wave_title_and_licence():
     assert (args.wave, args.title, args.licence, args.default_wave) == (2019, "T", "CC0", 2018)
 
 
-@pytest.mark.xfail(strict=False, reason="at 2026-12-08 01:10 every notebook (00-07) sets "
-                   "'WAVE = survey.waves[0]' after its parameters, so `iness survey --wave` "
-                   "(and its default, the latest wave, which the index states) does not reach "
-                   "the detailed analyses yet: notebooks, nb1's and nb2's to change")
-def test_notebooks_analyse_the_wave_iness_survey_gives_them():
+#: notebooks that, at 2026-12-08 01:50, still set 'WAVE = survey.waves[0]' after their
+#: parameters, so `iness survey --wave` (and its default, the latest wave, which the index
+#: states) does not reach their detailed analyses: theirs to change (01, 04, 07 take WAVE)
+SETTING_THEIR_OWN_WAVE = {"00_tutorial.ipynb", "02_social_issues.ipynb",
+                          "03_key_activities.ipynb", "05_scaling.ipynb",
+                          "06_claims_tested.ipynb"}
+
+
+@pytest.mark.parametrize("path", [
+    pytest.param(path, id=path.name, marks=[pytest.mark.xfail(
+        strict=False, reason="sets its own wave after its parameters")]
+        if path.name in SETTING_THEIR_OWN_WAVE else [])
+    for path in report.notebook_paths()])
+def test_notebooks_analyse_the_wave_iness_survey_gives_them(path):
     import re
 
     import nbformat
-    setting_their_own = [
-        path.name for path in report.notebook_paths()
-        if any(re.search(r"^WAVE = survey\.waves\[", cell.source, re.MULTILINE)
-               for cell in nbformat.read(path, as_version=4).cells
-               if cell.cell_type == "code")]
-    assert setting_their_own == []
+    code = [cell.source for cell in nbformat.read(path, as_version=4).cells
+            if cell.cell_type == "code"]
+    parameters = next(cell.source for cell in nbformat.read(path, as_version=4).cells
+                      if "parameters" in cell.get("metadata", {}).get("tags", []))
+    assert re.search(r"^WAVE = None$", parameters, re.MULTILINE)
+    assert not any(re.search(r"^WAVE = ", source, re.MULTILINE) for source in code
+                   if source != parameters)
