@@ -156,3 +156,29 @@ def mcnemar_remeasured(survey, framework: str, method: str, lang: str = "en",
 def differing(table: pd.DataFrame) -> pd.DataFrame:
     """Rows of a :func:`compare_groups` table whose interval excludes 0."""
     return table[(table["ci_low"] > 0) | (table["ci_high"] < 0)]
+
+
+def points(value: float, lang: str | None = None) -> str:
+    """A difference of shares in percentage points, signed: ``+7.2`` or ``−5.4``."""
+    from iness.i18n import num
+    return ("+" if value > 0 else "−" if value < 0 else "") + num(abs(value) * 100, 1, lang)
+
+
+def readable(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """A :func:`compare_groups` table in words: each group's share with k and n,
+    the difference in points with its 95 % interval, and Holm's p-value.
+    Column keys are English; the notebook names them in the reader's language."""
+    from iness.i18n import num, pct
+
+    def group(k, n):
+        return f"{pct(k / n, 1, lang)} ({num(k, 0, lang)}/{num(n, 0, lang)})" if n else "–"
+
+    return pd.DataFrame({
+        "label": table["label"],
+        "entrants": [group(k, n) for k, n in zip(table["entrants"], table["n_entrants"])],
+        "incumbents": [group(k, n) for k, n in zip(table["incumbents"],
+                                                   table["n_incumbents"])],
+        "difference": [f"{points(d, lang)} [{points(lo, lang)}; {points(hi, lang)}]"
+                       if pd.notna(d) else "–" for d, lo, hi in
+                       zip(table["difference"], table["ci_low"], table["ci_high"])],
+        "p_holm": table["p_holm"].round(3)})
