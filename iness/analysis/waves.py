@@ -35,8 +35,8 @@ def is_entrant(project_ids: pd.Series, wave_matches: pd.DataFrame, wave: int) ->
 
 def compare_groups(flags: pd.DataFrame, entrant: pd.Series, labels: dict[str, str]
                    ) -> pd.DataFrame:
-    """Per boolean column of ``flags`` (one row per unit; ``entrant`` aligned
-    with it): the share among entrants and among incumbents with their n, the
+    """Per boolean column of ``flags`` (a frame or a dict of columns, one row per
+    unit; ``entrant`` aligned with it): the share among entrants and among incumbents with their n, the
     difference (entrants minus incumbents) with its 95 % Newcombe interval, and
     the score-test p-value with Holm's correction across the columns tested
     (statsmodels). Labels name the columns in the reader's language."""
@@ -182,3 +182,21 @@ def readable(table: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
                        if pd.notna(d) else "–" for d, lo, hi in
                        zip(table["difference"], table["ci_low"], table["ci_high"])],
         "p_holm": table["p_holm"].round(3)})
+
+
+def carried_tags_changed(tags: pd.DataFrame, wave_matches: pd.DataFrame, before: int,
+                         wave: int, fields: set[str]) -> tuple[int, int]:
+    """Carried project pairs (``before`` → ``wave``) whose set of tags in
+    ``fields`` differs between the waves, and the number of pairs: the same
+    records re-tagged, so a change of a tag-based share between the waves is a
+    change of tagging, not of the projects."""
+    rows = tags[(tags["entity"] == "project") & tags["facet"].isin(fields)]
+    sets = rows.groupby(["wave", "entity_id"]).apply(
+        lambda group: frozenset(zip(group["facet"], group["tag"])))
+    pairs = wave_matches.loc[(wave_matches["entity"] == "project")
+                             & (wave_matches["wave_from"] == before)
+                             & (wave_matches["wave_to"] == wave), ["id_from", "id_to"]]
+    empty = frozenset()
+    changed = sum(sets.get((before, a), empty) != sets.get((wave, b), empty)
+                  for a, b in pairs.itertuples(index=False))
+    return int(changed), len(pairs)
