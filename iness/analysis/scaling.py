@@ -392,10 +392,21 @@ def readable_associations(pairs: pd.DataFrame, lang: str = "en") -> pd.DataFrame
 
 # --- combinations -------------------------------------------------------------
 
+def shared_term_pairs(columns=tuple(STRATEGIES), crosswalk: pd.DataFrame | None = None
+                      ) -> list[tuple[str, str]]:
+    """Pairs of indicator columns whose crosswalk terms intersect: one tag gives
+    both, so their co-occurrence is built into the crosswalk."""
+    terms = indicator_terms(crosswalk)
+    return [(a, b) for a, b in itertools.combinations(columns, 2)
+            if terms.get(a, set()) & terms.get(b, set())]
+
+
 def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
                           ) -> pd.DataFrame:
     """Platforms per combination of the three strategies (one wave), largest
-    first, with n, the share's 95 % interval and a small-group mark."""
+    first, with n, the share's 95 % interval, a small-group mark and
+    ``forced``: the combination holds two strategies that share crosswalk terms
+    (:func:`shared_term_pairs`), so it may be produced by one tag."""
     from iness.i18n import label as text
     labels = taxonomy.label_of("strategy", lang)
     names = {column: labels[target] for column, target in STRATEGIES.items()}
@@ -406,8 +417,11 @@ def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
     table = combo.value_counts().rename_axis("combination").rename("platforms").reset_index()
     table = table.assign(n=len(subset), small_group=len(subset) < SMALL_GROUP)
     bounds = [wilson_interval(k, n) for k, n in zip(table["platforms"], table["n"])]
+    forced_names = [(names[a], names[b]) for a, b in shared_term_pairs(tuple(names))]
     table = table.assign(share=[share(k, n) for k, n in zip(table["platforms"], table["n"])],
-                         ci_low=[b[0] for b in bounds], ci_high=[b[1] for b in bounds])
+                         ci_low=[b[0] for b in bounds], ci_high=[b[1] for b in bounds],
+                         forced=[any(a in c.split(" + ") and b in c.split(" + ")
+                                     for a, b in forced_names) for c in table["combination"]])
     return table.sort_values(["platforms", "combination"], ascending=[False, True]
                              ).reset_index(drop=True)
 
