@@ -3,6 +3,8 @@ test on the two waves (notebook 06), and the rule that turns a test into a
 verdict. Tidy frames in, tidy frames out; nothing here builds an n × n object."""
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -680,3 +682,106 @@ def eligible_for_redundancy(texts: pd.DataFrame, members_category: pd.DataFrame,
     categorised = set(members_category.loc[members_category["wave"] == wave, "entity_id"])
     placed = set(countries.loc[countries["wave"] == wave, "project_id"])
     return int(texts["project_id"].isin(categorised & placed).sum())
+
+
+# --- sectoral bubbles at organisation level ---------------------------------------
+#: an organisation that alone gives at least this share of the evaluable ties is a hub
+HUB_SHARE = 0.10
+#: swaps per edge in one degree-preserving rewiring
+SWAPS_PER_EDGE = 5
+
+
+def deduplicated_edges(links: pd.DataFrame, duplicates: pd.DataFrame, wave: int
+                       ) -> list[tuple[str, str]]:
+    """(organisation, project) edges of one wave, each duplicate project
+    (``project_b`` of :func:`cleaning_duplicates`) folded into the one it repeats."""
+    links = links[links["wave"] == wave]
+    same = dict(zip(duplicates["project_b"], duplicates["project_a"]))
+    edges = {(org, same.get(project, project))
+             for org, project in zip(links["org_id"], links["project_id"])}
+    return sorted(edges)
+
+
+def codelivery_pairs(edges) -> tuple[dict, set]:
+    """Each organisation's projects, and the pairs of organisations that
+    co-deliver at least one project."""
+    projects_of: dict = {}
+    orgs_of: dict = {}
+    for org, project in edges:
+        projects_of.setdefault(org, set()).add(project)
+        orgs_of.setdefault(project, set()).add(org)
+    pairs = {tuple(sorted((a, b))) for members in orgs_of.values()
+             for a, b in itertools.combinations(members, 2)}
+    return projects_of, pairs
+
+
+def organisation_ties(edges, categories: dict) -> list[tuple[str, str, bool]]:
+    """Pairs of organisations that co-deliver a project, each with whether they
+    share a category **outside** the projects they share (an organisation's
+    sectors are its other projects' categories, so the tie itself gives none).
+    Only pairs where both have such categories are returned."""
+    projects_of, pairs = codelivery_pairs(edges)
+    ties = []
+    for a, b in sorted(pairs):
+        shared = projects_of[a] & projects_of[b]
+        cats_a = set().union(*(categories.get(p, set()) for p in projects_of[a] - shared))
+        cats_b = set().union(*(categories.get(p, set()) for p in projects_of[b] - shared))
+        if cats_a and cats_b:
+            ties.append((a, b, bool(cats_a & cats_b)))
+    return ties
+
+
+def hub_organisations(edges, share: float = HUB_SHARE) -> tuple[set, int]:
+    """Organisations that alone take part in at least ``share`` of all
+    co-delivery pairs, and the number of pairs."""
+    _, pairs = codelivery_pairs(edges)
+    if not pairs:
+        return set(), 0
+    counts = pd.Series([org for pair in pairs for org in pair]).value_counts()
+    return set(counts.index[counts >= share * len(pairs)]), len(pairs)
+
+
+def bipartite_rewiring(edges, swaps: int, rng: np.random.Generator):
+    """A degree-preserving rewiring of an organisation-project graph: ``swaps``
+    attempts to exchange the projects of two edges, refused when it would
+    duplicate an edge. Every organisation and project keeps its degree."""
+    edges = list(edges)
+    present = set(edges)
+    for _ in range(swaps):
+        i, j = rng.integers(len(edges), size=2)
+        (o1, p1), (o2, p2) = edges[i], edges[j]
+        if o1 == o2 or p1 == p2 or (o1, p2) in present or (o2, p1) in present:
+            continue
+        present -= {(o1, p1), (o2, p2)}
+        present |= {(o1, p2), (o2, p1)}
+        edges[i], edges[j] = (o1, p2), (o2, p1)
+    return edges
+
+
+def organisation_mixing(edges, categories: dict, permutations: int = 200, seed: int = 0,
+                        without: set | None = None) -> dict:
+    """Do organisations active in the same category (outside their joint
+    projects) co-deliver projects more than a degree-preserving null predicts?
+    Observed share of within-category ties, the null's mean and 95 % range over
+    ``permutations`` seeded rewirings, the one-sided p-value (at least
+    1/(permutations + 1)), and the ties and organisations it rests on.
+    ``without``: organisations removed first (hubs)."""
+    edges = [(o, p) for o, p in edges if not without or o not in without]
+    ties = organisation_ties(edges, categories)
+    observed = float(np.mean([w for _, _, w in ties])) if ties else float("nan")
+    rng = np.random.default_rng(seed)
+    null = []
+    for _ in range(permutations if ties else 0):
+        rewired = organisation_ties(
+            bipartite_rewiring(edges, SWAPS_PER_EDGE * len(edges), rng), categories)
+        if rewired:
+            null.append(float(np.mean([w for _, _, w in rewired])))
+    null = np.array(null)
+    above = int((null >= observed).sum()) if len(null) else 0
+    return {"ties": len(ties), "within": int(sum(w for _, _, w in ties)),
+            "organisations": len({o for a, b, _ in ties for o in (a, b)}),
+            "observed": observed, "null": null,
+            "null_mean": float(null.mean()) if len(null) else float("nan"),
+            "null_low": float(np.quantile(null, 0.025)) if len(null) else float("nan"),
+            "null_high": float(np.quantile(null, 0.975)) if len(null) else float("nan"),
+            "p_value": (above + 1) / (len(null) + 1), "permutations": len(null)}

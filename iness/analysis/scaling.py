@@ -26,6 +26,7 @@ import pandas as pd
 
 from iness.reference import taxonomy
 from iness.analysis import PLATFORM, SMALL_GROUP, share, wilson_interval
+from iness.analysis.findings import newcombe_interval
 from iness.i18n import pct
 
 #: a share at or above this says nothing about differences between platforms
@@ -98,11 +99,9 @@ def practice_matrix(members_practice: pd.DataFrame, projects: pd.DataFrame,
 
 # --- what each wave's survey can show ---------------------------------------
 
-def survey_fields(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    """Share of each wave's projects that use each field the crosswalk reads
-    (``area``, ``tech_method``, ..., ``project_type``, and ``free`` for the
-    free-text fields), one row per wave and field. Unmapped values written in a
-    closed field do not make a free-text field."""
+def project_fields(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """wave, project_id and field: each field the crosswalk reads (``free`` for
+    the free-text fields) that each project uses, once."""
     tags = tags[tags["entity"] == "project"]
     field = tags["facet"].where(~tags["facet"].isin(FREE_TEXT_FACETS), taxonomy.FREE)
     used = pd.DataFrame({"wave": tags["wave"], "project_id": tags["entity_id"],
@@ -110,7 +109,16 @@ def survey_fields(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
     if "project_type" in projects:
         typed = projects.dropna(subset=["project_type"])
         used = pd.concat([used, typed[PLATFORM].assign(field="project_type")])
-    counts = used.drop_duplicates().groupby(["wave", "field"]).size().rename("projects")
+    return used.drop_duplicates().reset_index(drop=True)
+
+
+def survey_fields(tags: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
+    """Share of each wave's projects that use each field the crosswalk reads
+    (``area``, ``tech_method``, ..., ``project_type``, and ``free`` for the
+    free-text fields), one row per wave and field. Unmapped values written in a
+    closed field do not make a free-text field."""
+    counts = project_fields(tags, projects).groupby(["wave", "field"]).size().rename(
+        "projects")
     totals = projects.groupby("wave").size().rename("n")
     table = counts.reset_index().merge(totals.reset_index(), on="wave")
     return table.assign(share=table["projects"] / table["n"])
@@ -330,8 +338,9 @@ def associations(table: pd.DataFrame, columns, labels: dict[str, str],
     """For each pair of columns: the crosswalk terms they share and, only when
     they share none and both are ``usable`` (measured, not saturated or empty),
     the share of platforms with the second among those with and without the
-    first, each with its 95 % interval and n. Shared terms make an association
-    a product of the crosswalk, so none is computed for them."""
+    first, each with its 95 % interval and n, and their difference with its 95 %
+    Newcombe interval. Shared terms make an association a product of the
+    crosswalk, so none is computed for them."""
     terms = indicator_terms()
     rows = []
     for a, b in itertools.combinations(columns, 2):
@@ -343,11 +352,17 @@ def associations(table: pd.DataFrame, columns, labels: dict[str, str],
                 k, n = int((table[b] & mask).sum()), int(mask.sum())
                 low, high = wilson_interval(k, n)
                 row.update({f"share_{side}": share(k, n) if n else np.nan,
-                            f"ci_low_{side}": low, f"ci_high_{side}": high, f"n_{side}": n})
+                            f"ci_low_{side}": low, f"ci_high_{side}": high, f"n_{side}": n,
+                            f"k_{side}": k})
+            low, high = newcombe_interval(row["k_with"], row["n_with"], row["k_without"],
+                                          row["n_without"])
+            row.update({"difference": row["share_with"] - row["share_without"],
+                        "ci_low_difference": float(low), "ci_high_difference": float(high)})
         rows.append(row)
     columns_out = ["first", "second", "shared_terms", "example_shared",
                    *[f"{p}_{s}" for s in ("with", "without")
-                     for p in ("share", "ci_low", "ci_high", "n")]]
+                     for p in ("share", "ci_low", "ci_high", "n")],
+                   "difference", "ci_low_difference", "ci_high_difference"]
     return pd.DataFrame(rows).reindex(columns=columns_out)
 
 
@@ -377,10 +392,21 @@ def readable_associations(pairs: pd.DataFrame, lang: str = "en") -> pd.DataFrame
 
 # --- combinations -------------------------------------------------------------
 
+def shared_term_pairs(columns=tuple(STRATEGIES), crosswalk: pd.DataFrame | None = None
+                      ) -> list[tuple[str, str]]:
+    """Pairs of indicator columns whose crosswalk terms intersect: one tag gives
+    both, so their co-occurrence is built into the crosswalk."""
+    terms = indicator_terms(crosswalk)
+    return [(a, b) for a, b in itertools.combinations(columns, 2)
+            if terms.get(a, set()) & terms.get(b, set())]
+
+
 def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
                           ) -> pd.DataFrame:
     """Platforms per combination of the three strategies (one wave), largest
-    first, with n, the share's 95 % interval and a small-group mark."""
+    first, with n, the share's 95 % interval, a small-group mark and
+    ``forced``: the combination holds two strategies that share crosswalk terms
+    (:func:`shared_term_pairs`), so it may be produced by one tag."""
     from iness.i18n import label as text
     labels = taxonomy.label_of("strategy", lang)
     names = {column: labels[target] for column, target in STRATEGIES.items()}
@@ -391,8 +417,11 @@ def strategy_combinations(indicators: pd.DataFrame, wave: int, lang: str = "en"
     table = combo.value_counts().rename_axis("combination").rename("platforms").reset_index()
     table = table.assign(n=len(subset), small_group=len(subset) < SMALL_GROUP)
     bounds = [wilson_interval(k, n) for k, n in zip(table["platforms"], table["n"])]
+    forced_names = [(names[a], names[b]) for a, b in shared_term_pairs(tuple(names))]
     table = table.assign(share=[share(k, n) for k, n in zip(table["platforms"], table["n"])],
-                         ci_low=[b[0] for b in bounds], ci_high=[b[1] for b in bounds])
+                         ci_low=[b[0] for b in bounds], ci_high=[b[1] for b in bounds],
+                         forced=[any(a in c.split(" + ") and b in c.split(" + ")
+                                     for a, b in forced_names) for c in table["combination"]])
     return table.sort_values(["platforms", "combination"], ascending=[False, True]
                              ).reset_index(drop=True)
 
@@ -477,10 +506,3 @@ def comparable_indicators(tags: pd.DataFrame, projects: pd.DataFrame,
     found = taxonomy.all_memberships(tags, projects, restricted_crosswalk(fields))
     return scaling_indicators(found[found["framework"] == "strategy"], projects, countries)
 
-
-def wave_shares(indicators: pd.DataFrame, waves, measurable: dict[str, bool],
-                labels: dict[str, str]) -> pd.DataFrame:
-    """:func:`shares` of each wave, stacked, with a ``wave`` column."""
-    parts = [shares(indicators[indicators["wave"] == wave], measurable, labels
-                    ).assign(wave=wave) for wave in waves]
-    return pd.concat(parts, ignore_index=True)

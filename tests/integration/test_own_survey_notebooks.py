@@ -20,7 +20,7 @@ def test_notebooks_run_on_the_example_survey(tmp_path):
     assert len(pages) == len(report.notebook_paths()) + 1 + len(report.EXTRA_PAGES)
     page = (target / "02_social_issues.html").read_text()
     assert "Wheelmap.org" in page and "2024" in page
-    assert (target / "figures" / "02_social_issues" / "02_categories.png").stat().st_size > 0
+    assert (target / "figures" / "02_social_issues" / "02_partition.png").stat().st_size > 0
 
 
 def test_survey_command_writes_tables(tmp_path):

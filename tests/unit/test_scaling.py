@@ -187,3 +187,16 @@ def test_matrix_figure_draws_not_measurable_as_words():
     assert words.count("not measurable") == 1
     assert not any(w.startswith("0%") and "empty" not in w for w in words)
     assert "n = 40" in fig.axes[0].get_title(loc="left") + fig.axes[0].get_title()
+
+
+def test_strategies_sharing_a_crosswalk_term_are_a_forced_pair():
+    crosswalk = pd.DataFrame({
+        "framework": ["strategy", "practice", "strategy"],
+        "target_id": ["technology_replication", "open_source", "geographical_implantation"],
+        "facet": ["tech_method", "tech_method", "area"],
+        "tag": ["open-source technologies", "open-source technologies", "international"]})
+    terms = scaling.indicator_terms(crosswalk)
+    assert terms["scaling_out"] & terms["user_growth"]   # open source sits in lever a
+    pairs = scaling.shared_term_pairs(crosswalk=crosswalk)
+    assert ("scaling_out", "user_growth") in pairs
+    assert ("scaling_out", "geographical") not in pairs
