@@ -255,7 +255,11 @@ def country_choropleth(counts: pd.DataFrame, lang: str | None = None):
     """Organisations and platforms per country (columns country_code,
     organisations, platforms), Europe framed; the note counts what lies outside."""
     from iness.analysis import country_label
+    from iness.reference.overseas import as_country
     lang = language(lang)
+    # overseas departments and regions (La Réunion...) are counted and drawn as France
+    counts = (counts.assign(country_code=as_country(counts["country_code"]))
+              .groupby("country_code", as_index=False).sum(numeric_only=True))
     from matplotlib.colors import LogNorm
     from shapely.geometry import box
 
