@@ -895,8 +895,9 @@ def write_editions(targets: dict[str, Path], notebooks: list[str] | None = None,
 def existing_editions(lang: str, target: Path, targets: dict[str, Path]) -> tuple[str, ...]:
     """The editions a page of the ``lang`` edition in ``target`` may link to:
     its own, those written now, and those already on disk where its links lead."""
+    # '..' taken lexically: the edition's own folder may not exist yet
     return tuple(other for other in EDITION_FOLDERS if other == lang or other in targets
-                 or (target / edition_link(lang, other)).is_file())
+                 or Path(os.path.normpath(target / edition_link(lang, other))).is_file())
 
 
 def edition_summary(edition: Edition) -> str:

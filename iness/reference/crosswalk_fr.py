@@ -64,7 +64,7 @@ def revision_note(english: str, lang: str | None = None) -> str:
     >>> revision_note("low precision: precision 0.03 on 29 coded projects "
     ...               "(17% of them carry the term)", "fr") == (
     ...     "précision faible\\u202f: précision de 0,03 sur 29 projets codés "
-    ...     "(17\\u00a0% d'entre eux portent le terme)")
+    ...     "(17\\u00a0% d\\u2019entre eux portent le terme)")
     True
     """
     lang = i18n.language(lang)

@@ -110,7 +110,19 @@ def test_bad_survey_fails_cleanly(tmp_path, row, expected):
     pd.DataFrame([row]).to_csv(path, index=False)
     home = tmp_path / "home"
     result = run_iness(home, "survey", str(path))
-    assert_clean_failure(result, ["my_survey.csv", *expected], home)
+    assert_survey_failure(result, expected, home)
+
+
+def assert_survey_failure(result, expected, home):
+    """A survey's problems are listed one per line (issue 21): the first line names
+    the file, how many and that nothing was written; each problem its row and column."""
+    assert result.returncode == 1, result.stdout
+    first, *problems = result.stderr.strip().splitlines()
+    assert "my_survey.csv" in first and "1 problem(s); nothing was written" in first, first
+    for fragment in expected:
+        assert fragment in problems[0], (fragment, problems)
+    assert "Traceback" not in result.stderr
+    assert not (home / "data" / "processed").exists()
 
 
 def test_formula_like_text_is_accepted(tmp_path):

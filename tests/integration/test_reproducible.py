@@ -1,6 +1,7 @@
 """The main job run twice from the same raw files gives the same bytes: tables,
 figures (PNG and PDF) and HTML pages. Checked on a small synthetic survey."""
 import hashlib
+import shutil
 
 from iness import build, outputs, report
 from iness.pipeline import synthetic
@@ -30,7 +31,8 @@ def test_main_job_is_byte_stable(tmp_path):
     raw = synthetic.write_survey(tmp_path / "raw", scale=0.05, seed=11)
     tables_a, reports_a = main_job(raw, tmp_path / "run")
     tables_b, reports_b = main_job(raw, tmp_path / "run")  # same paths: outputs replaced
-    assert tables_a == tables_b and len(tables_a) == 16  # 14 tables, the marker, inputs.json
+    # 16 tables (the two measurement tables of the coding included), the marker, inputs.json
+    assert tables_a == tables_b and len(tables_a) == 20
     assert reports_a == reports_b
     kinds = {name.rsplit(".", 1)[-1] for name in reports_a}
     assert {"html", "png", "pdf"} <= kinds and "svg" not in kinds
@@ -47,7 +49,9 @@ def test_an_edition_run_in_a_shared_kernel_is_the_one_a_fresh_kernel_writes(tmp_
     shared = tmp_path / "shared"
     report.write_editions({"en": shared, "fr": shared / "fr"}, notebooks=names,
                           parameters=data)
-    alone = report.write_report(notebooks=names, target=tmp_path / "alone", parameters=data,
-                                lang="fr")
+    # beside the same English edition, so that its pages link to it as the shared run's do
+    shutil.copytree(shared, tmp_path / "alone", ignore=shutil.ignore_patterns("fr"))
+    alone = report.write_report(notebooks=names, target=tmp_path / "alone" / "fr",
+                                parameters=data, lang="fr")
     assert digests(shared / "fr") == digests(alone)
     assert any("table_01" in name for name in digests(alone))
