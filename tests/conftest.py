@@ -255,7 +255,8 @@ def run_notebook(cells: list[str], folder: Path) -> dict:
     from IPython.display import display
 
     matplotlib.use("Agg")
-    namespace = {"LANG": "en", "DATA": str(folder), "display": display}
+    # the parameters cells are skipped: their defaults, with this survey as DATA
+    namespace = {"LANG": "en", "DATA": str(folder), "WAVE": None, "display": display}
     with contextlib.redirect_stdout(io.StringIO()):
         for source in cells:
             exec(compile(source, "<cell>", "exec"), namespace)  # noqa: S102

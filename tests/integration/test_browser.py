@@ -2,6 +2,7 @@
 
 Needs the report written by `iness report` (the README's test command runs it
 first) and /usr/bin/chromium (installed by .ci/run with apt-get)."""
+import re
 import os
 import shutil
 
@@ -106,7 +107,8 @@ def test_every_page_loads_with_its_figures(browser, site, edition, stem):
 def test_the_french_pages_read_in_french(browser, site):
     page, _ = open_page(browser, f"{site}/fr/02_social_issues.html")
     text = page.inner_text("body")
-    assert "plateformes" in text and " %" in text
+    # French numbers: a no-break space between the number and % (« 63 % »)
+    assert "plateformes" in text and re.search(r"\d[\u00a0\u202f]%", text)
     assert "CC BY-NC-SA 4.0" in text and "Données" in text
     page.close()
 
