@@ -31,7 +31,7 @@ MOVED = {"taxonomy": "reference.taxonomy", "codebook": "reference.codebook",
          "claims": "analysis.claims", "economy": "analysis.economy",
          "scaling": "analysis.scaling", "typology": "analysis.typology",
          "figures": "notebook.figures", "geo": "notebook.geo",
-         "explore": "notebook.explore", "tutorial": "notebook.tutorial"}
+         "explore": "notebook.explore"}
 
 
 def __getattr__(name: str) -> object:

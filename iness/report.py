@@ -237,8 +237,12 @@ def _worker_signals() -> None:
     """Workers leave Ctrl-C to the main process, which stops them with SIGTERM.
     They start with both signals blocked (see :func:`execute_all`): one sent
     meanwhile is handled here, once the worker's own handlers are set."""
+    import logging
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _worker_stop)
+    # a notebook's failure reaches the report through its result; what asyncio
+    # logs of the notebook client's cleanup when a stop kills the kernels is noise
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
 
 

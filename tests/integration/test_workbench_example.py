@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from iness.analysis import findings
-from iness.notebook import tutorial
+from iness import tutorial
 from iness.paths import notebooks_dir, processed_dir
 
 pytestmark = pytest.mark.slow

@@ -318,4 +318,4 @@ def test_a_claim_without_its_fields_is_not_testable():
     assert claims.missing_fields(survey, "redundancy") == ["needs_column_description",
                                                            "needs_codes_category"]
     assert claims.not_testable_reason(["needs_table_links"], "fr") == \
-        "pas testable : l'enquête n'a pas de liens organisation–plateforme"
+        "pas testable\u202f: l’enquête n’a pas de liens organisation–plateforme"

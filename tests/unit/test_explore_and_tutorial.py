@@ -3,7 +3,8 @@ import matplotlib
 import pytest
 
 import iness
-from iness.notebook import explore, tutorial
+from iness import tutorial
+from iness.notebook import explore
 from iness.pipeline import own_survey
 
 

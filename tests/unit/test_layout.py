@@ -25,7 +25,8 @@ STAGES = [
     {"coding"},
     {"analysis"},
     {"notebook"},
-    {"build", "summary", "report", "cli", "__init__"},
+    # the tutorial walks students through the whole flow, the build included
+    {"build", "summary", "tutorial", "report", "cli", "__init__"},
 ]
 
 

@@ -43,7 +43,7 @@ def test_no_coordinates_no_map_one_sentence():
     unlocated = organisations([]).reindex(range(2)).assign(coord_flag="missing", wave=2024,
                                                            country_code="FR")
     fig = figures.organisation_map(unlocated, lang="fr")
-    assert "Aucune organisation n’a de coordonnées : pas de carte." in " ".join(
+    assert "Aucune organisation n’a de coordonnées\u202f: pas de carte." in " ".join(
         texts(fig)).replace("\n", " ")
     assert not fig.axes[0].collections  # nothing drawn on the map's axes
     matplotlib.pyplot.close(fig)

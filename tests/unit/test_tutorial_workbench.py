@@ -6,7 +6,7 @@ import hashlib
 import pytest
 
 from iness.coding import workbench
-from iness.notebook import tutorial
+from iness import tutorial
 
 
 def digest(path):

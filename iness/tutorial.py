@@ -81,10 +81,10 @@ def example_records():
 
 @functools.lru_cache(maxsize=1)
 def _units() -> pd.DataFrame:
-    from iness.build import survey_tables
     from iness.coding import workbench
-    tables, _ = survey_tables(example_records(), training=lambda _: None)
-    return workbench.coding_units(tables["projects"])
+    from iness.pipeline.clean.assemble import clean_survey
+    # the clean projects are all a sample needs (the build's codes add no row)
+    return workbench.coding_units(clean_survey(example_records())["projects"])
 
 
 def example_units() -> pd.DataFrame:
