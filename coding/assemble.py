@@ -24,32 +24,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from guard import write_csv_text  # noqa: E402  (the sibling module of the coding scripts)
 
+from iness.coding import workbench  # noqa: E402
 from iness.reference.codebook import CONFIDENCE  # noqa: E402
+from iness.store import codes  # noqa: E402
 
 OUT = Path(__file__).resolve().parents[1] / "iness" / "data" / "coding" / "codings.csv"
-COMPARED = [
-    "usable",
-    "is_platform",
-    "categories",
-    "primary_category",
-    "activities",
-    "resources",
-    "scope",
-]
-COLUMNS = [
-    "unit_id",
-    "project_name",
-    "coder",
-    "usable",
-    "is_platform",
-    "categories",
-    "primary_category",
-    "activities",
-    "resources",
-    "scope",
-    "confidence",
-    "reason",
-]
+#: the variables on which two passes are compared, and a coding file's columns
+COMPARED = list(workbench.COMPARED)
+COLUMNS = list(codes.CODING_COLUMNS)
 
 
 def read_jsonl(paths) -> dict[str, dict]:

@@ -50,6 +50,7 @@ from iness.pipeline import declared
 from iness.pipeline.survey_file import read_survey_table
 from iness.coding.reliability import PRINCIPLES, principle_of
 from iness.reference import codebook
+from iness.store import codes
 from iness.text import collapse_spaces, is_missing, normalise_key
 
 LANGUAGES = ("en", "fr")
@@ -60,9 +61,7 @@ SINGLE = ("primary_category", "scope", "confidence")
 COMPARED = ("usable", "is_platform", "categories", "primary_category", "activities",
             "resources", "scope")
 #: the columns of a coding table (``iness/data/coding/codings.csv``)
-CODING_COLUMNS = ["unit_id", "project_name", "coder", "usable", "is_platform", "categories",
-                  "primary_category", "activities", "resources", "scope", "confidence",
-                  "reason"]
+CODING_COLUMNS = list(codes.CODING_COLUMNS)
 #: what a coder reads, in the sheet before the codes
 READ_COLUMNS = ["unit_id", "coder", "project_name", "website", "description"]
 SAMPLE_COLUMNS = ["unit_id", "platform_id", "stratum", "population", "sampled", "seed"]
